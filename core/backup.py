@@ -1,0 +1,146 @@
+"""Safety copies: a consistent, verified backup before the first migration.
+
+The copy uses SQLite's online backup API (``Connection.backup``), so an app
+holding the file open, or a WAL file beside it, can't produce a torn copy.
+It is written under a temporary name, checked (``integrity_check``, same
+version, same row counts), given the original's permissions, and only then
+renamed to its final name: a file in ``backups/`` is always a good one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import stat
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from core.errors import UNCHANGED, BackupFailed
+from core.events import BackupDone, BackupProgress, BackupStarted, EventHandler
+from core.schema import quote, user_tables
+from core.version import read_version
+
+PAGES_PER_STEP = 2048
+SPACE_MARGIN = 1.1
+
+
+def default_backup_dir(db_path: Path) -> Path:
+    return db_path.resolve().parent / "backups"
+
+
+def backup_name(db_path: Path, version: int, when: datetime | None = None) -> str:
+    """``<name>_v<version>_<YYYYmmdd-HHMMSS>.db``: what it is, at a glance."""
+    stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    return f"{db_path.stem}_v{version}_{stamp}{db_path.suffix or '.db'}"
+
+
+def row_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    return {
+        t: int(conn.execute(f"SELECT count(*) FROM {quote(t)}").fetchone()[0])
+        for t in user_tables(conn)
+    }
+
+
+def make_backup(
+    conn: sqlite3.Connection,
+    db_path: Path,
+    destination: Path | None = None,
+    on_event: EventHandler | None = None,
+) -> Path:
+    """Copy the open database to ``destination`` (a new file in ``backups/`` by default)."""
+    emit: Callable[[object], None] = on_event or (lambda _e: None)  # type: ignore[assignment]
+    version = read_version(conn)
+    if destination is None:
+        folder = default_backup_dir(db_path)
+        destination = folder / backup_name(db_path, version)
+    folder = destination.parent
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _failed(db_path, f"the folder {folder} can't be created ({exc.strerror})") from exc
+    _check_space(conn, db_path, folder)
+    n = 1
+    while destination.exists():  # two backups in one second: don't overwrite
+        destination = destination.with_name(f"{destination.stem}-{n}{destination.suffix}")
+        n += 1
+    partial = destination.with_name(destination.name + ".partial")
+    emit(BackupStarted(destination))
+    began = time.perf_counter()
+    try:
+        _copy(conn, partial, lambda done, total: emit(BackupProgress(done, total)))
+        _copy_permissions(db_path, partial)
+        verify_backup(partial, version, row_counts(conn))
+        os.replace(partial, destination)
+    except BackupFailed:
+        partial.unlink(missing_ok=True)
+        raise
+    except (OSError, sqlite3.Error) as exc:
+        partial.unlink(missing_ok=True)
+        raise _failed(db_path, f"writing {destination} failed ({_why(exc)})") from exc
+    emit(BackupDone(destination, time.perf_counter() - began))
+    return destination
+
+
+def verify_backup(path: Path, version: int | None, counts: dict[str, int] | None) -> None:
+    """Raise :class:`BackupFailed` unless ``path`` is intact and matches the original."""
+    with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as copy:
+        try:
+            result = copy.execute("PRAGMA integrity_check").fetchone()[0]
+            got_version = read_version(copy)
+            got_counts = row_counts(copy) if counts is not None else None
+        finally:
+            copy.close()
+    if result != "ok":
+        raise BackupFailed(path, f"The backup {path.name} is damaged ({result}). {UNCHANGED}")
+    if version is not None and got_version != version:
+        raise BackupFailed(
+            path, f"The backup {path.name} is at version {got_version}, not {version}. {UNCHANGED}"
+        )
+    if counts is not None and got_counts != counts:
+        raise BackupFailed(path, f"The backup {path.name} doesn't hold every row. {UNCHANGED}")
+
+
+def _copy(conn: sqlite3.Connection, partial: Path, progress: Callable[[int, int], None]) -> None:
+    target = sqlite3.connect(partial)
+    try:
+        conn.backup(
+            target,
+            pages=PAGES_PER_STEP,
+            progress=lambda _status, remaining, total: progress(total - remaining, total),
+        )
+        # A backup keeps the source's journal mode; WAL copies must be self-contained.
+        target.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        target.close()
+
+
+def _copy_permissions(source: Path, copy: Path) -> None:
+    """The copy holds phone numbers and password hashes: never more open than the original."""
+    mode = stat.S_IMODE(source.stat().st_mode)
+    copy.chmod(mode & 0o777)
+
+
+def _check_space(conn: sqlite3.Connection, db_path: Path, folder: Path) -> None:
+    pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
+    size = int(conn.execute("PRAGMA page_size").fetchone()[0]) * pages
+    free = shutil.disk_usage(folder).free
+    if free < size * SPACE_MARGIN:
+        raise _failed(
+            db_path,
+            f"there is not enough free space in {folder} for the backup "
+            f"({size // 1_048_576 + 1} MB needed, {free // 1_048_576} MB free)",
+        )
+
+
+def _why(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc)
+
+
+def _failed(db_path: Path, reason: str) -> BackupFailed:
+    return BackupFailed(
+        db_path,
+        f"The safety copy could not be made: {reason}. Nothing was migrated. {UNCHANGED}",
+    )

@@ -1,0 +1,84 @@
+"""Opening database files: read-only for looking, read-write for upgrading.
+
+Connections use explicit transaction control (``isolation_level=None``):
+Python's default mode does not wrap DDL, and the engine must own every
+``BEGIN`` and ``COMMIT``. Paths go through a ``file:`` URI with ``mode=`` so
+that opening never creates a file that wasn't there.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from core.errors import UNCHANGED, DatabaseLocked, DatabaseReadOnly
+from core.guard import EngineConnection
+
+LOCK_HINT = "Close the Society Management System (and any other program using this file)"
+
+
+def _uri(path: Path, mode: str) -> str:
+    return f"{path.resolve().as_uri()}?mode={mode}"
+
+
+def open_readonly(path: Path) -> sqlite3.Connection:
+    """Open for reading only; used by status, which must never write."""
+    return sqlite3.connect(_uri(path, "ro"), uri=True, isolation_level=None, timeout=2.0)
+
+
+def open_readwrite(path: Path) -> EngineConnection:
+    """Open for upgrading; the busy wait is handled by :func:`begin_immediate`."""
+    conn = sqlite3.connect(
+        _uri(path, "rw"), uri=True, isolation_level=None, timeout=0.1, factory=EngineConnection
+    )
+    assert isinstance(conn, EngineConnection)
+    return conn
+
+
+def is_locked_error(exc: sqlite3.Error) -> bool:
+    return getattr(exc, "sqlite_errorcode", None) in (
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+    ) or "locked" in str(exc)
+
+
+def is_readonly_error(exc: sqlite3.Error) -> bool:
+    return (
+        "readonly" in str(exc) or getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_READONLY
+    )
+
+
+def begin_immediate(
+    conn: sqlite3.Connection,
+    path: Path,
+    timeout: float,
+    on_wait: Callable[[], None],
+) -> None:
+    """Take the write lock, retrying until ``timeout``; say once that we wait."""
+    deadline = time.monotonic() + timeout
+    said = False
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if is_readonly_error(exc):
+                raise DatabaseReadOnly(
+                    path,
+                    f"The database file or its folder can't be written ({path}). Copy it "
+                    f"to a folder you can write to, or ask for write access. {UNCHANGED}",
+                ) from exc
+            if not is_locked_error(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise DatabaseLocked(
+                    path,
+                    f"Another program is using the database and did not let go within "
+                    f"{timeout:.0f} seconds. {LOCK_HINT}, then try again. {UNCHANGED}",
+                ) from exc
+            if not said:
+                on_wait()
+                said = True
+            time.sleep(0.05)

@@ -1,0 +1,131 @@
+"""Find and load migration files: ``NNN_snake_name.py`` with ``upgrade(conn)``.
+
+Discovery fails loudly: a bad name, a gap, a duplicate number, a module that
+won't import or has no ``upgrade`` is a :class:`CatalogError` naming the file,
+never a silently skipped migration.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.errors import CatalogError
+
+MIGRATION_NAME = re.compile(r"^(?P<version>\d{3,})_(?P<name>[a-z0-9]+(?:_[a-z0-9]+)*)\.py$")
+
+UpgradeFn = Callable[[sqlite3.Connection], None]
+
+
+def default_migrations_dir() -> Path:
+    """The ``migrations/`` package shipped beside ``core/``."""
+    import migrations
+
+    return Path(migrations.__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One loaded migration; ``description`` is its docstring's first line."""
+
+    version: int
+    name: str
+    description: str
+    path: Path
+    checksum: str
+    upgrade: UpgradeFn = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All migrations of a folder, in version order, numbered 1..N."""
+
+    directory: Path
+    migrations: tuple[Migration, ...]
+
+    @property
+    def latest(self) -> int:
+        return len(self.migrations)
+
+    def get(self, version: int) -> Migration:
+        return self.migrations[version - 1]
+
+    def between(self, after: int, upto: int) -> tuple[Migration, ...]:
+        """Migrations with ``after < version <= upto``."""
+        return self.migrations[after:upto]
+
+
+def file_checksum(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load_catalog(directory: Path | str | None = None) -> Catalog:
+    """Load every migration in ``directory`` (the shipped ones by default)."""
+    folder = Path(directory) if directory is not None else default_migrations_dir()
+    if not folder.is_dir():
+        raise CatalogError(folder, f"The migrations folder {folder} does not exist.")
+    by_version: dict[int, Path] = {}
+    for path in sorted(folder.glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        match = MIGRATION_NAME.match(path.name)
+        if match is None:
+            raise CatalogError(
+                path,
+                f"The migration file name {path.name!r} is not of the form "
+                "NNN_snake_name.py (three or more digits, then lower-case words).",
+            )
+        version = int(match["version"])
+        if version in by_version:
+            raise CatalogError(
+                path,
+                f"Two migrations have the number {version}: "
+                f"{by_version[version].name} and {path.name}.",
+            )
+        by_version[version] = path
+    expected = 1
+    for version in sorted(by_version):
+        if version != expected:
+            raise CatalogError(
+                by_version[version],
+                f"Migration numbers must run 1, 2, 3, ... without gaps; "
+                f"{by_version[version].name} comes where number {expected} is missing.",
+            )
+        expected += 1
+    loaded = tuple(_load_one(v, by_version[v]) for v in sorted(by_version))
+    return Catalog(directory=folder, migrations=loaded)
+
+
+def _load_one(version: int, path: Path) -> Migration:
+    """Import one file under a private module name; digits can't start an import."""
+    match = MIGRATION_NAME.match(path.name)
+    assert match is not None
+    module_name = f"_society_migration_{hashlib.sha1(str(path).encode()).hexdigest()[:12]}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise CatalogError(path, f"The migration {path.name} could not be loaded.")
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:  # any import-time failure is the file's fault
+        raise CatalogError(
+            path, f"The migration {path.name} could not be imported: {exc!r}."
+        ) from exc
+    upgrade = getattr(module, "upgrade", None)
+    if not callable(upgrade):
+        raise CatalogError(path, f"The migration {path.name} has no upgrade(conn) function.")
+    doc = (module.__doc__ or "").strip()
+    description = doc.splitlines()[0].strip() if doc else match["name"].replace("_", " ")
+    return Migration(
+        version=version,
+        name=match["name"],
+        description=description,
+        path=path,
+        checksum=file_checksum(path),
+        upgrade=upgrade,
+    )

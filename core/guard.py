@@ -1,0 +1,134 @@
+"""The connection handed to migrations, made so they cannot break atomicity.
+
+Python's ``executescript`` commits the open transaction first, and a migration
+may call ``commit()``; either would leave a half-migrated file. While a
+migration runs, :class:`EngineConnection` runs scripts statement by statement
+inside the engine's transaction, refuses ``commit``/``rollback``, and an SQLite
+authorizer denies transaction control, ATTACH and pragmas the engine owns,
+whatever path the SQL takes. The authorizer also records which tables had rows
+written, so the foreign-key check can look only there.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from core.errors import ForbiddenInMigration
+
+_OWNED_PRAGMAS = frozenset(
+    {"user_version", "foreign_keys", "journal_mode", "schema_version", "writable_schema"}
+)
+_DENIED_ACTIONS = frozenset(
+    {sqlite3.SQLITE_TRANSACTION, sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH}
+)
+_ROW_WRITES = {
+    sqlite3.SQLITE_INSERT: "insert",
+    sqlite3.SQLITE_UPDATE: "update",
+    sqlite3.SQLITE_DELETE: "delete",
+    sqlite3.SQLITE_DROP_TABLE: "drop",
+}
+
+
+@dataclass
+class WriteLog:
+    """Tables a migration wrote rows to, by kind of write (names lower-cased)."""
+
+    inserted: set[str] = field(default_factory=set)
+    removed_or_changed: set[str] = field(default_factory=set)  # update, delete, drop
+    denied: list[str] = field(default_factory=list)
+
+    def note(self, kind: str, table: str) -> None:
+        name = table.lower()
+        if name.startswith("sqlite_"):
+            return
+        if kind == "insert":
+            self.inserted.add(name)
+        else:
+            self.removed_or_changed.add(name)
+
+    @property
+    def written(self) -> set[str]:
+        return self.inserted | self.removed_or_changed
+
+
+def split_statements(script: str) -> Iterator[str]:
+    """Split an SQL script into complete statements (strings and triggers kept whole)."""
+    buffer = ""
+    for piece in script.split(";"):
+        buffer += piece + ";"
+        if sqlite3.complete_statement(buffer):
+            statement = buffer.strip()
+            buffer = ""
+            if statement.strip(";").strip():
+                yield statement
+    if buffer.strip(";").strip():
+        yield buffer.rstrip(";")  # a last statement without ';' still runs
+
+
+class EngineConnection(sqlite3.Connection):
+    """An ``sqlite3.Connection`` with explicit transactions and a migration guard."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._guarding = False
+
+    @contextmanager
+    def guarded(self, log: WriteLog) -> Iterator[WriteLog]:
+        """Run the body as a migration: record writes and deny what breaks atomicity."""
+
+        def authorize(
+            action: int, arg1: str | None, arg2: str | None, _db: str | None, _src: str | None
+        ) -> int:
+            if action in _DENIED_ACTIONS:
+                log.denied.append(_describe(action, arg1))
+                return sqlite3.SQLITE_DENY
+            owned = (arg1 or "").lower() in _OWNED_PRAGMAS
+            if action == sqlite3.SQLITE_PRAGMA and arg2 is not None and owned:
+                log.denied.append(f"PRAGMA {arg1} = ...")
+                return sqlite3.SQLITE_DENY
+            kind = _ROW_WRITES.get(action)
+            if kind is not None and arg1:
+                log.note(kind, arg1)
+            return sqlite3.SQLITE_OK
+
+        self.set_authorizer(authorize)
+        self._guarding = True
+        try:
+            yield log
+        finally:
+            self._guarding = False
+            self.set_authorizer(None)
+
+    def commit(self) -> None:
+        if self._guarding:
+            raise ForbiddenInMigration(
+                "A migration called commit(). The engine commits each migration itself, "
+                "together with its version number, so that it is all or nothing."
+            )
+        super().commit()
+
+    def rollback(self) -> None:
+        if self._guarding:
+            raise ForbiddenInMigration(
+                "A migration called rollback(). Raise an exception instead; "
+                "the engine then rolls the whole migration back."
+            )
+        super().rollback()
+
+    def executescript(self, sql_script: str) -> sqlite3.Cursor:  # type: ignore[override]
+        """Inside a migration, run each statement in the engine's transaction."""
+        if not self._guarding:
+            return super().executescript(sql_script)
+        cursor = self.cursor()
+        for statement in split_statements(sql_script):
+            cursor.execute(statement)
+        return cursor
+
+
+def _describe(action: int, arg: str | None) -> str:
+    if action == sqlite3.SQLITE_TRANSACTION:
+        return f"{arg or 'transaction'} (transaction control)"
+    return "ATTACH/DETACH"

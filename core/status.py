@@ -1,0 +1,224 @@
+"""Where a database file stands: a read-only look that never writes.
+
+:func:`inspect_database` classifies the file (missing, not SQLite, another
+program's database, unversioned, pending, up to date, too new, locked ...) and
+lists every migration as applied or pending, with its history where known.
+It reads only the header, the schema and the history table: no row scans,
+so it is instant on a file of any size.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from core.connection import LOCK_HINT, is_locked_error, open_readonly
+from core.discovery import Catalog
+from core.errors import (
+    UNCHANGED,
+    DatabaseCorrupt,
+    DatabaseLocked,
+    DatabaseMissing,
+    DatabaseTooNew,
+    DatabaseUnusable,
+    NotADatabase,
+    NotASocietyDatabase,
+)
+from core.schema import user_tables
+from core.version import HISTORY_TABLE, read_history, read_version
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+SOCIETY_TABLES = frozenset(
+    {
+        "residents",
+        "ledger",
+        "users",
+        "society",
+        "bank_statements",
+        "reconciliation_history",
+        "sessions",
+        HISTORY_TABLE,
+    }
+)
+
+
+class State(StrEnum):
+    MISSING = "missing"
+    UNREADABLE = "unreadable"
+    NOT_SQLITE = "not_sqlite"
+    CORRUPT = "corrupt"
+    NOT_SOCIETY = "not_society"
+    LOCKED = "locked"
+    NEW = "new"
+    UNVERSIONED = "unversioned"
+    PENDING = "pending"
+    UP_TO_DATE = "up_to_date"
+    TOO_NEW = "too_new"
+
+
+UPGRADABLE = frozenset({State.NEW, State.UNVERSIONED, State.PENDING, State.UP_TO_DATE})
+
+
+@dataclass(frozen=True)
+class MigrationRow:
+    version: int
+    name: str
+    description: str
+    status: str  # "applied" or "pending"
+    applied_at: str | None = None
+    duration_ms: float | None = None
+    changed_since_applied: bool = False
+
+
+@dataclass(frozen=True)
+class DatabaseStatus:
+    path: Path
+    state: State
+    current_version: int | None
+    latest_version: int
+    migrations: tuple[MigrationRow, ...]
+    summary: str
+    writable: bool = True
+
+    @property
+    def pending(self) -> tuple[MigrationRow, ...]:
+        return tuple(m for m in self.migrations if m.status == "pending")
+
+    @property
+    def changed(self) -> tuple[MigrationRow, ...]:
+        return tuple(m for m in self.migrations if m.changed_since_applied)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["path"] = str(self.path)
+        data["state"] = self.state.value
+        return data
+
+
+def inspect_database(path: Path | str, catalog: Catalog) -> DatabaseStatus:
+    """Classify ``path`` and list its migrations; never writes, never raises for bad files."""
+    file = Path(path)
+    latest = catalog.latest
+
+    def unusable(state: State, summary: str, version: int | None = None) -> DatabaseStatus:
+        return DatabaseStatus(file, state, version, latest, (), summary, writable=False)
+
+    if not file.exists():
+        return unusable(State.MISSING, f"There is no file at {file}.")
+    if file.is_dir():
+        return unusable(State.MISSING, f"{file} is a folder, not a database file.")
+    try:
+        with file.open("rb") as handle:
+            header = handle.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        return unusable(State.UNREADABLE, f"The file can't be read: {exc.strerror}.")
+    writable = _writable(file)
+    if not header:
+        return _rows(file, State.NEW, 0, catalog, {}, writable)
+    if header != SQLITE_MAGIC:
+        return unusable(State.NOT_SQLITE, "This file is not a database (it is not an SQLite file).")
+    try:
+        conn = open_readonly(file)
+        try:
+            version = read_version(conn)
+            tables = {t.lower() for t in user_tables(conn)}
+            history = read_history(conn) if HISTORY_TABLE in tables else {}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        if is_locked_error(exc):
+            return unusable(
+                State.LOCKED, f"Another program is writing to this database. {LOCK_HINT}."
+            )
+        return unusable(
+            State.CORRUPT,
+            "This SQLite file is damaged and can't be read. Restore it from a backup.",
+        )
+    if not tables and version == 0:
+        return _rows(file, State.NEW, 0, catalog, {}, writable)
+    if not tables & SOCIETY_TABLES:
+        return unusable(
+            State.NOT_SOCIETY,
+            "This is a database of some other program, not a Society Management database.",
+            version,
+        )
+    if version > latest:
+        return unusable(
+            State.TOO_NEW,
+            f"This database is at version {version}, made by a newer version of the tool "
+            f"(this one knows up to {latest}). Nothing can be done here.",
+            version,
+        )
+    if version == 0:
+        state = State.UNVERSIONED
+    elif version < latest:
+        state = State.PENDING
+    else:
+        state = State.UP_TO_DATE
+    return _rows(file, state, version, catalog, history, writable)
+
+
+def _rows(
+    file: Path,
+    state: State,
+    version: int,
+    catalog: Catalog,
+    history: dict,
+    writable: bool,
+) -> DatabaseStatus:
+    rows = []
+    for m in catalog.migrations:
+        applied = m.version <= version
+        h = history.get(m.version) if applied else None
+        rows.append(
+            MigrationRow(
+                version=m.version,
+                name=m.name,
+                description=m.description,
+                status="applied" if applied else "pending",
+                applied_at=h.applied_at if h else None,
+                duration_ms=h.duration_ms if h else None,
+                changed_since_applied=bool(h and h.checksum and h.checksum != m.checksum),
+            )
+        )
+    pending = catalog.latest - version
+    summary = {
+        State.NEW: f"An empty database: upgrading sets it up as a new society database "
+        f"(version {catalog.latest}).",
+        State.UNVERSIONED: f"An unversioned database from an older install: {pending} "
+        f"migration{'s' if pending != 1 else ''} pending.",
+        State.PENDING: f"At version {version}: {pending} migration{'s' if pending != 1 else ''} "
+        "pending.",
+        State.UP_TO_DATE: f"Up to date at version {version}.",
+    }[state]
+    if not writable:
+        summary += " The file is read-only, so it can't be upgraded where it is."
+    return DatabaseStatus(file, state, version, catalog.latest, tuple(rows), summary, writable)
+
+
+def _writable(file: Path) -> bool:
+    """Both the file and its folder (for SQLite's journal) must be writable."""
+    return os.access(file, os.W_OK) and os.access(file.parent, os.W_OK)
+
+
+_ERRORS: dict[State, type[DatabaseUnusable]] = {
+    State.MISSING: DatabaseMissing,
+    State.UNREADABLE: DatabaseMissing,
+    State.NOT_SQLITE: NotADatabase,
+    State.CORRUPT: DatabaseCorrupt,
+    State.NOT_SOCIETY: NotASocietyDatabase,
+    State.LOCKED: DatabaseLocked,
+}
+
+
+def require_upgradable(status: DatabaseStatus) -> None:
+    """Raise the matching :class:`DatabaseUnusable` unless the file can be upgraded."""
+    if status.state in UPGRADABLE:
+        return
+    if status.state is State.TOO_NEW:
+        raise DatabaseTooNew(status.path, status.current_version or 0, status.latest_version)
+    raise _ERRORS[status.state](status.path, f"{status.summary} {UNCHANGED}")

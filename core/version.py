@@ -1,0 +1,84 @@
+"""Version bookkeeping: ``PRAGMA user_version`` and the migration history table.
+
+Both are written inside the migration's own transaction, so a migration, its
+version number and its history row commit or roll back together.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from core.schema import table_exists
+
+HISTORY_TABLE = "migration_history"
+TOOL_VERSION = "0.1.0"
+
+_CREATE_HISTORY = f"""
+CREATE TABLE IF NOT EXISTS {HISTORY_TABLE} (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    description TEXT,
+    checksum TEXT,
+    applied_at TEXT,
+    duration_ms REAL,
+    tool_version TEXT
+)"""
+
+
+def read_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def write_version(conn: sqlite3.Connection, version: int) -> None:
+    # PRAGMA takes no parameters; int() makes the literal safe.
+    conn.execute(f"PRAGMA user_version = {int(version)}")
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    version: int
+    name: str
+    checksum: str | None
+    applied_at: str | None  # ISO 8601, UTC
+    duration_ms: float | None
+    tool_version: str | None
+
+
+def record(
+    conn: sqlite3.Connection,
+    *,
+    version: int,
+    name: str,
+    description: str,
+    checksum: str,
+    duration_ms: float,
+) -> None:
+    """Write one history row (replacing any row a restored file carried)."""
+    conn.execute(_CREATE_HISTORY)
+    conn.execute(
+        f"INSERT OR REPLACE INTO {HISTORY_TABLE} "
+        "(version, name, description, checksum, applied_at, duration_ms, tool_version) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            version,
+            name,
+            description,
+            checksum,
+            datetime.now(UTC).isoformat(timespec="seconds"),
+            round(duration_ms, 1),
+            TOOL_VERSION,
+        ),
+    )
+
+
+def read_history(conn: sqlite3.Connection) -> dict[int, HistoryRow]:
+    """History rows by version; empty for files upgraded before history existed."""
+    if not table_exists(conn, HISTORY_TABLE):
+        return {}
+    rows = conn.execute(
+        f"SELECT version, name, checksum, applied_at, duration_ms, tool_version "
+        f"FROM {HISTORY_TABLE}"
+    ).fetchall()
+    return {int(r[0]): HistoryRow(int(r[0]), r[1], r[2], r[3], r[4], r[5]) for r in rows}
