@@ -86,13 +86,13 @@ def make_backup(
 
 def verify_backup(path: Path, version: int | None, counts: dict[str, int] | None) -> None:
     """Raise :class:`BackupFailed` unless ``path`` is intact and matches the original."""
-    with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as copy:
-        try:
-            result = copy.execute("PRAGMA integrity_check").fetchone()[0]
-            got_version = read_version(copy)
-            got_counts = row_counts(copy) if counts is not None else None
-        finally:
-            copy.close()
+    copy = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        result = copy.execute("PRAGMA integrity_check").fetchone()[0]
+        got_version = read_version(copy)
+        got_counts = row_counts(copy) if counts is not None else None
+    finally:
+        copy.close()
     if result != "ok":
         raise BackupFailed(path, f"The backup {path.name} is damaged ({result}). {UNCHANGED}")
     if version is not None and got_version != version:

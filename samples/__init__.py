@@ -1,0 +1,1 @@
+"""Made-up society database files in every historical shape (sample, tests, benchmark)."""
