@@ -1,0 +1,132 @@
+"""The command line: the same engine as the window, without Qt.
+
+Exit codes: 0 done (also when nothing was pending), 1 a migration failed and
+was rolled back, 2 the file can't be used or the command was mistyped,
+130 interrupted with Ctrl+C (the running migration rolled back).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from core import api
+from core.errors import CatalogError, MigrationError, MigrationFailed, UpgradeCancelled
+from core.events import BackupProgress, Event
+from core.status import UPGRADABLE, DatabaseStatus
+
+EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
+COMMANDS = ("status", "upgrade")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="society-migrate",
+        description="Bring a Society Management database file safely up to date.",
+        epilog="Exit codes: 0 done, 1 a migration failed and was rolled back, "
+        "2 the file can't be used or bad usage.",
+    )
+    verbs = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    status = verbs.add_parser("status", help="show the version and every migration's state")
+    status.add_argument("db", type=Path, help="the society database file")
+    status.add_argument("--json", action="store_true", help="print one JSON object")
+    _migrations_option(status)
+
+    upgrade = verbs.add_parser("upgrade", help="apply the pending migrations")
+    upgrade.add_argument("db", type=Path, help="the society database file")
+    upgrade.add_argument("--to", type=int, metavar="N", help="stop at version N")
+    upgrade.add_argument(
+        "--no-backup", action="store_true", help="skip the safety copy (for scripts and tests)"
+    )
+    _migrations_option(upgrade)
+    return parser
+
+
+def _migrations_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--migrations", type=Path, metavar="DIR", help="use another migrations folder"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "status":
+            return _status(args)
+        return _upgrade(args)
+    except CatalogError as exc:
+        return _error(f"The migrations are not usable: {exc}")
+    except UpgradeCancelled as exc:
+        return _error(str(exc), EXIT_INTERRUPTED)
+    except MigrationFailed as exc:
+        return _error(str(exc), EXIT_FAILED)
+    except MigrationError as exc:
+        return _error(str(exc))
+    except ValueError as exc:
+        return _error(str(exc))
+    except KeyboardInterrupt:
+        return _error("Interrupted. Any migration that was running was rolled back.", 130)
+
+
+def _status(args: argparse.Namespace) -> int:
+    found = api.status(args.db, args.migrations)
+    usable = found.state in UPGRADABLE
+    if args.json:
+        print(json.dumps(found.to_json(), indent=2))
+        return EXIT_OK if usable else EXIT_UNUSABLE
+    if not usable:
+        return _error(found.summary)
+    print(render_status(found))
+    return EXIT_OK
+
+
+def render_status(found: DatabaseStatus) -> str:
+    lines = [
+        f"Database: {found.path}",
+        f"Version:  {found.current_version} (latest {found.latest_version})",
+        f"State:    {found.summary}",
+        "",
+    ]
+    for row in found.migrations:
+        when = (row.applied_at or "date not recorded") if row.status == "applied" else ""
+        mark = "  CHANGED SINCE APPLIED" if row.changed_since_applied else ""
+        lines.append(f"  {row.version:03d}  {row.status:<8} {when:<26} {row.description}{mark}")
+    if found.changed:
+        lines += [
+            "",
+            "Warning: the file of an applied migration has changed since it ran; "
+            "the database was upgraded by different code than this tool ships.",
+        ]
+    return "\n".join(lines)
+
+
+def _upgrade(args: argparse.Namespace) -> int:
+    result = api.upgrade(
+        args.db,
+        migrations_dir=args.migrations,
+        target=args.to,
+        backup=not args.no_backup,
+        on_event=print_event,
+    )
+    if result.backup is not None:
+        print(f"Backup: {result.backup}")
+    return EXIT_OK
+
+
+def print_event(event: Event) -> None:
+    """Print what the engine reports, one line each (page-by-page backup counts skipped)."""
+    if isinstance(event, BackupProgress):
+        return
+    print(event.text, flush=True)
+
+
+def _error(message: str, code: int = EXIT_UNUSABLE) -> int:
+    print(message, file=sys.stderr)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
