@@ -18,7 +18,7 @@ from core.events import BackupProgress, Event
 from core.status import UPGRADABLE, DatabaseStatus
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = ("status", "upgrade")
+COMMANDS = ("status", "upgrade", "backup", "backups", "restore")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,7 +41,25 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade.add_argument(
         "--no-backup", action="store_true", help="skip the safety copy (for scripts and tests)"
     )
+    upgrade.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="rehearse on a temporary copy and report; the file is not touched",
+    )
     _migrations_option(upgrade)
+
+    backup = verbs.add_parser("backup", help="make a verified safety copy")
+    backup.add_argument("db", type=Path, help="the society database file")
+    backup.add_argument("--out", type=Path, metavar="PATH", help="where to write the copy")
+    _migrations_option(backup)
+
+    backups = verbs.add_parser("backups", help="list the safety copies of a database")
+    backups.add_argument("db", type=Path, help="the society database file")
+
+    restore = verbs.add_parser("restore", help="put a backup back in place of the database")
+    restore.add_argument("backup", type=Path, help="the backup file to restore")
+    restore.add_argument("db", type=Path, help="the society database file to replace")
+    _migrations_option(restore)
     return parser
 
 
@@ -54,9 +72,7 @@ def _migrations_option(parser: argparse.ArgumentParser) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "status":
-            return _status(args)
-        return _upgrade(args)
+        return HANDLERS[args.command](args)
     except CatalogError as exc:
         return _error(f"The migrations are not usable: {exc}")
     except UpgradeCancelled as exc:
@@ -104,6 +120,8 @@ def render_status(found: DatabaseStatus) -> str:
 
 
 def _upgrade(args: argparse.Namespace) -> int:
+    if args.dry_run:
+        return _rehearse(args)
     result = api.upgrade(
         args.db,
         migrations_dir=args.migrations,
@@ -114,6 +132,50 @@ def _upgrade(args: argparse.Namespace) -> int:
     if result.backup is not None:
         print(f"Backup: {result.backup}")
     return EXIT_OK
+
+
+def _rehearse(args: argparse.Namespace) -> int:
+    rehearsal = api.rehearse(
+        args.db, migrations_dir=args.migrations, target=args.to, on_event=print_event
+    )
+    print()
+    print(rehearsal.text)
+    print("Schema after the rehearsal:")
+    for table, cols in rehearsal.schema.items():
+        print(f"  {table} ({len(cols)} columns): {', '.join(cols)}")
+    return EXIT_OK if rehearsal.succeeded else EXIT_FAILED
+
+
+def _backup(args: argparse.Namespace) -> int:
+    made = api.backup(args.db, out=args.out, migrations_dir=args.migrations, on_event=print_event)
+    print(f"Backup: {made}")
+    return EXIT_OK
+
+
+def _backups(args: argparse.Namespace) -> int:
+    found = api.list_backups(args.db)
+    if not found:
+        print(f"No backups of {args.db.name} in {args.db.resolve().parent / 'backups'}.")
+    for item in found:
+        version = "unreadable" if item.version is None else f"version {item.version}"
+        print(f"{item.taken_at:%Y-%m-%d %H:%M}  {version:<12} {item.path}")
+    return EXIT_OK
+
+
+def _restore(args: argparse.Namespace) -> int:
+    result = api.restore(args.backup, args.db, migrations_dir=args.migrations, on_event=print_event)
+    if result.replaced_kept_at is not None:
+        print(f"The file that was replaced is kept at {result.replaced_kept_at}")
+    return EXIT_OK
+
+
+HANDLERS = {
+    "status": _status,
+    "upgrade": _upgrade,
+    "backup": _backup,
+    "backups": _backups,
+    "restore": _restore,
+}
 
 
 def print_event(event: Event) -> None:

@@ -11,13 +11,29 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
+from core import marker
 from core.backup import make_backup
-from core.connection import open_readwrite
+from core.connection import LOCK_HINT, is_locked_error, open_readonly, open_readwrite
 from core.discovery import Catalog, load_catalog
-from core.errors import UNCHANGED, DatabaseReadOnly, DatabaseUnusable, MigrationError
-from core.events import EventHandler, ignore_event
+from core.errors import (
+    UNCHANGED,
+    DatabaseCorrupt,
+    DatabaseLocked,
+    DatabaseReadOnly,
+    DatabaseUnusable,
+    MigrationError,
+)
+from core.events import Event, EventHandler, MigrationStarted, ignore_event
+from core.rehearse import Rehearsal, rehearse_upgrade
+from core.restore import BackupInfo, RestoreResult, list_backups, restore_backup
 from core.runner import CancelToken, UpgradeResult, run_upgrade
-from core.status import DatabaseStatus, State, inspect_database, require_upgradable
+from core.status import (
+    UPGRADABLE,
+    DatabaseStatus,
+    State,
+    inspect_database,
+    require_upgradable,
+)
 
 DEFAULT_LOCK_TIMEOUT = 10.0
 
@@ -62,22 +78,54 @@ def upgrade(
         conn = open_readwrite(file)
     except sqlite3.Error as exc:
         raise DatabaseUnusable(file, f"The database can't be opened: {exc}. {UNCHANGED}") from exc
+    pending = (found.current_version or 0) < goal
+    saved: Path | None = None
+
+    def observe(event: Event) -> None:
+        if isinstance(event, MigrationStarted):  # explain a crash, should one come
+            marker.write(file, event.step.version, event.step.description, saved)
+        on_event(event)
+
     try:
-        saved = None
-        if backup and found.state is not State.NEW and (found.current_version or 0) < goal:
-            saved = make_backup(conn, file, backup_to, on_event)
+        if pending and found.state is not State.NEW:
+            check_intact(conn, file)
+            if backup:
+                saved = make_backup(conn, file, backup_to, on_event)
         result = run_upgrade(
-            conn, file, catalog, goal, on_event, cancel or CancelToken(), lock_timeout
+            conn, file, catalog, goal, observe, cancel or CancelToken(), lock_timeout
         )
         return replace(result, backup=saved)
     except MigrationError:
         raise
     except sqlite3.Error as exc:
+        if is_locked_error(exc):
+            raise DatabaseLocked(
+                file,
+                f"Another program is using the database. {LOCK_HINT}, then try again. {UNCHANGED}",
+            ) from exc
         raise DatabaseUnusable(
             file, f"SQLite reported a problem with the file: {exc}. {UNCHANGED}"
         ) from exc
     finally:
         conn.close()
+        if pending:
+            marker.clear(file)  # any orderly end: done, failed, cancelled
+
+
+def check_intact(conn: sqlite3.Connection, file: Path) -> None:
+    """Refuse a damaged file before writing anything (one scan per upgrade, not per step)."""
+    try:
+        verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        if is_locked_error(exc):
+            raise
+        verdict = str(exc)
+    if verdict != "ok":
+        raise DatabaseCorrupt(
+            file,
+            "This database is damaged (SQLite's consistency check failed), so it will not "
+            f"be upgraded. Restore it from a backup. {UNCHANGED}",
+        )
 
 
 def ensure_current(
@@ -96,3 +144,65 @@ def ensure_current(
         file.parent.mkdir(parents=True, exist_ok=True)
         file.touch()
     return upgrade(file, migrations_dir=migrations_dir, on_event=on_event)
+
+
+def backup(
+    path: Path | str,
+    *,
+    out: Path | str | None = None,
+    migrations_dir: Path | str | None = None,
+    on_event: EventHandler = ignore_event,
+) -> Path:
+    """Make a verified safety copy of a society database; returns its path."""
+    file = Path(path)
+    found = inspect_database(file, load_catalog(migrations_dir))
+    if found.state not in (*UPGRADABLE, State.TOO_NEW) or found.state is State.NEW:
+        require_upgradable(found)
+        raise DatabaseUnusable(file, f"There is nothing to back up in {file}. {UNCHANGED}")
+    conn = open_readonly(file)
+    try:
+        return make_backup(conn, file, Path(out) if out else None, on_event)
+    finally:
+        conn.close()
+
+
+def restore(
+    backup_path: Path | str,
+    path: Path | str,
+    *,
+    migrations_dir: Path | str | None = None,
+    on_event: EventHandler = ignore_event,
+) -> RestoreResult:
+    """Put a verified backup back in place of ``path``; the replaced file is kept aside."""
+    return restore_backup(backup_path, path, load_catalog(migrations_dir), on_event)
+
+
+def rehearse(
+    path: Path | str,
+    *,
+    migrations_dir: Path | str | None = None,
+    target: int | None = None,
+    on_event: EventHandler = ignore_event,
+    cancel: CancelToken | None = None,
+) -> Rehearsal:
+    """Run the pending migrations on a temporary copy; the real file is not touched."""
+    return rehearse_upgrade(
+        path, load_catalog(migrations_dir), target=target, on_event=on_event, cancel=cancel
+    )
+
+
+__all__ = [
+    "BackupInfo",
+    "CancelToken",
+    "DatabaseStatus",
+    "Rehearsal",
+    "RestoreResult",
+    "UpgradeResult",
+    "backup",
+    "ensure_current",
+    "list_backups",
+    "rehearse",
+    "restore",
+    "status",
+    "upgrade",
+]

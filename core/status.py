@@ -16,6 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from core import marker
 from core.connection import LOCK_HINT, is_locked_error, open_readonly
 from core.discovery import Catalog
 from core.errors import (
@@ -28,6 +29,7 @@ from core.errors import (
     NotADatabase,
     NotASocietyDatabase,
 )
+from core.marker import InterruptedUpgrade
 from core.schema import user_tables
 from core.version import HISTORY_TABLE, read_history, read_version
 
@@ -83,6 +85,7 @@ class DatabaseStatus:
     migrations: tuple[MigrationRow, ...]
     summary: str
     writable: bool = True
+    interrupted: InterruptedUpgrade | None = None  # an upgrade cut short earlier
 
     @property
     def pending(self) -> tuple[MigrationRow, ...]:
@@ -197,7 +200,15 @@ def _rows(
     }[state]
     if not writable:
         summary += " The file is read-only, so it can't be upgraded where it is."
-    return DatabaseStatus(file, state, version, catalog.latest, tuple(rows), summary, writable)
+    note = marker.read(file)
+    if note is not None and marker.running_elsewhere(note):
+        summary += " Another program is upgrading it right now."
+        note = None
+    elif note is not None:
+        summary = f"{summary} {note.text}"
+    return DatabaseStatus(
+        file, state, version, catalog.latest, tuple(rows), summary, writable, note
+    )
 
 
 def _writable(file: Path) -> bool:

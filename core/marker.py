@@ -1,0 +1,85 @@
+"""The "upgrade in progress" note beside the database, to explain a crash.
+
+SQLite's journal already guarantees the file after a power cut or a killed
+process: the running migration is rolled back on next open. What it can't do
+is tell the person what happened. So before each migration the engine writes
+``<db>.upgrade-in-progress.json`` (which migration, the version it started
+from, the backup taken) and removes it when the upgrade ends in any orderly
+way. Finding it later, with nobody holding it, means the upgrade was cut short.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+SUFFIX = ".upgrade-in-progress.json"
+
+
+def marker_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + SUFFIX)
+
+
+@dataclass(frozen=True)
+class InterruptedUpgrade:
+    """What the note says: the migration that was running and where the backup is."""
+
+    version: int  # the migration that was running
+    description: str
+    started_at: str
+    backup: str | None
+    pid: int
+
+    @property
+    def text(self) -> str:
+        backup = f" The backup taken before it is {self.backup}." if self.backup else ""
+        return (
+            f"The last upgrade was cut short while migration {self.version:03d} "
+            f"({self.description}) was running. SQLite rolled that migration back, so the "
+            f"file is intact at the version shown.{backup} You can retry the upgrade, "
+            "or restore the backup."
+        )
+
+
+def write(db_path: Path, version: int, description: str, backup: Path | None) -> None:
+    note = InterruptedUpgrade(
+        version=version,
+        description=description,
+        started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        backup=str(backup) if backup else None,
+        pid=os.getpid(),
+    )
+    target = marker_path(db_path)
+    partial = target.with_name(target.name + ".tmp")
+    partial.write_text(json.dumps(asdict(note)), encoding="utf-8")
+    os.replace(partial, target)
+
+
+def clear(db_path: Path) -> None:
+    marker_path(db_path).unlink(missing_ok=True)
+
+
+def read(db_path: Path) -> InterruptedUpgrade | None:
+    """The note left by an upgrade that did not finish, or None."""
+    try:
+        data = json.loads(marker_path(db_path).read_text(encoding="utf-8"))
+        return InterruptedUpgrade(**data)
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def running_elsewhere(note: InterruptedUpgrade) -> bool:
+    """True while the process that wrote the note is still alive (another upgrade)."""
+    if note.pid == os.getpid() or os.name == "nt":
+        # Windows' os.kill(pid, 0) would signal the process, not probe it.
+        return False
+    try:
+        os.kill(note.pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
