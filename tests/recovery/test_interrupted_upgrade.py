@@ -1,0 +1,85 @@
+"""After a crash the tool says what happened: which migration, the version, the backup."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from core import api
+from core.marker import marker_path
+from tests.recovery.conftest import ROOT, version_of
+
+SLOW = '''"""Recount every ledger balance"""
+
+def upgrade(conn):
+    conn.execute("CREATE TABLE recount (n INTEGER)")
+    # Long enough to be killed in the middle: a recursive CTE counting far.
+    conn.execute(
+        "INSERT INTO recount WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL "
+        "SELECT n + 1 FROM c WHERE n < 50000000) SELECT max(n) FROM c"
+    )
+'''
+
+
+@pytest.mark.slow
+def test_a_killed_upgrade_is_explained_on_next_open_and_a_retry_finishes(
+    legacy_db: Path, migrations_dir: Path
+) -> None:
+    (migrations_dir / "005_recount.py").write_text(SLOW)
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "main.py"),
+            "upgrade",
+            str(legacy_db),
+            "--migrations",
+            str(migrations_dir),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert child.stdout is not None
+    for line in child.stdout:  # wait until migration 005 is running
+        if line.startswith("Applying migration 005"):
+            break
+    else:
+        pytest.fail("the upgrade never reached migration 005")
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=10)
+    child.stdout.close()
+
+    found = api.status(legacy_db, migrations_dir)
+
+    assert found.interrupted is not None
+    assert found.interrupted.version == 5
+    assert found.current_version == 4  # SQLite rolled 005 back
+    assert "cut short" in found.summary and "Recount every ledger balance" in found.summary
+    assert found.interrupted.backup is not None
+    assert Path(found.interrupted.backup).is_file()
+    assert version_of(Path(found.interrupted.backup)) == 0
+
+    marker_path(legacy_db).unlink()  # the retry below uses a quick 005 instead
+    (migrations_dir / "005_recount.py").write_text('"""Recount"""\ndef upgrade(conn):\n    pass\n')
+    api.upgrade(legacy_db, migrations_dir=migrations_dir, backup=False)
+    assert version_of(legacy_db) == 5
+    assert not marker_path(legacy_db).exists()
+    assert api.status(legacy_db, migrations_dir).interrupted is None
+
+
+def test_a_finished_or_failed_upgrade_leaves_no_crash_note(
+    legacy_db: Path, migrations_dir: Path
+) -> None:
+    (migrations_dir / "005_boom.py").write_text(
+        '"""Boom"""\ndef upgrade(conn):\n    raise ValueError("no")\n'
+    )
+    with pytest.raises(Exception, match="still at version 4"):
+        api.upgrade(legacy_db, migrations_dir=migrations_dir, backup=False)
+    assert not marker_path(legacy_db).exists()
+    assert api.status(legacy_db, migrations_dir).interrupted is None
