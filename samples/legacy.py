@@ -28,6 +28,8 @@ class Shape(StrEnum):
     BANK_RECONCILIATION = "bank_reconciliation"  # branched before lockout/vehicles
     MERGED_BY_HAND = "merged_by_hand"  # every branch, every column by ALTER
     LATEST_CODE = "latest_code"  # the last schema written in code, all inline
+    # The same, but the login screen never ran, so the app never made sessions.
+    LATEST_CODE_NO_SESSIONS = "latest_code_no_sessions"
 
 
 RESIDENTS_13 = """CREATE TABLE residents (
@@ -119,6 +121,15 @@ def schema_statements(shape: Shape) -> list[str]:
             BANK_STATEMENTS,
             RECONCILIATION_HISTORY,
             SESSIONS,
+        ],
+        Shape.LATEST_CODE_NO_SESSIONS: [
+            RESIDENTS_LATEST,
+            LEDGER_LATEST,
+            USERS_LATEST,
+            SOCIETY,
+            *LEDGER_INDEXES,
+            BANK_STATEMENTS,
+            RECONCILIATION_HISTORY,
         ],
     }[shape]
 
