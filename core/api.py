@@ -88,9 +88,10 @@ def upgrade(
 
     try:
         if pending and found.state is not State.NEW:
-            check_intact(conn, file)
-            if backup:
+            if backup:  # its integrity_check of the fresh copy covers the original
                 saved = make_backup(conn, file, backup_to, on_event)
+            else:
+                check_intact(conn, file)
         result = run_upgrade(
             conn, file, catalog, goal, observe, cancel or CancelToken(), lock_timeout
         )

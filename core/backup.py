@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from core.errors import UNCHANGED, BackupFailed
+from core.errors import UNCHANGED, BackupFailed, DatabaseCorrupt
 from core.events import BackupDone, BackupProgress, BackupStarted, EventHandler
 from core.schema import quote, user_tables
 from core.version import read_version
@@ -72,9 +72,17 @@ def make_backup(
     try:
         _copy(conn, partial, lambda done, total: emit(BackupProgress(done, total)))
         _copy_permissions(db_path, partial)
-        verify_backup(partial, version, row_counts(conn))
+        verdict, got_version, got_counts = read_copy(partial)
+        if verdict != "ok":  # the copy is page for page the original: the original is damaged
+            raise DatabaseCorrupt(
+                db_path,
+                "This database is damaged (SQLite's consistency check failed on a fresh "
+                f"copy of it), so it will not be upgraded. Restore it from a backup. {UNCHANGED}",
+            )
+        if (got_version, got_counts) != (version, row_counts(conn)):
+            raise _failed(db_path, "the copy does not hold the same rows as the database")
         os.replace(partial, destination)
-    except BackupFailed:
+    except (BackupFailed, DatabaseCorrupt):
         partial.unlink(missing_ok=True)
         raise
     except (OSError, sqlite3.Error) as exc:
@@ -84,23 +92,25 @@ def make_backup(
     return destination
 
 
-def verify_backup(path: Path, version: int | None, counts: dict[str, int] | None) -> None:
-    """Raise :class:`BackupFailed` unless ``path`` is intact and matches the original."""
+def read_copy(path: Path) -> tuple[str, int, dict[str, int]]:
+    """A copy's ``integrity_check`` verdict, version and row counts."""
     copy = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        result = copy.execute("PRAGMA integrity_check").fetchone()[0]
-        got_version = read_version(copy)
-        got_counts = row_counts(copy) if counts is not None else None
+        verdict = copy.execute("PRAGMA integrity_check").fetchone()[0]
+        return verdict, read_version(copy), row_counts(copy) if verdict == "ok" else {}
     finally:
         copy.close()
-    if result != "ok":
-        raise BackupFailed(path, f"The backup {path.name} is damaged ({result}). {UNCHANGED}")
-    if version is not None and got_version != version:
-        raise BackupFailed(
-            path, f"The backup {path.name} is at version {got_version}, not {version}. {UNCHANGED}"
-        )
-    if counts is not None and got_counts != counts:
-        raise BackupFailed(path, f"The backup {path.name} doesn't hold every row. {UNCHANGED}")
+
+
+def verify_backup(path: Path) -> int:
+    """Raise :class:`BackupFailed` unless ``path`` is an intact database; its version."""
+    try:
+        verdict, version, _counts = read_copy(path)
+    except sqlite3.DatabaseError as exc:
+        verdict, version = str(exc), 0
+    if verdict != "ok":
+        raise BackupFailed(path, f"The backup {path.name} is damaged ({verdict}). {UNCHANGED}")
+    return version
 
 
 def _copy(conn: sqlite3.Connection, partial: Path, progress: Callable[[int, int], None]) -> None:

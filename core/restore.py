@@ -82,7 +82,7 @@ def restore_backup(
         raise BackupFailed(
             source, f"{source.name} can't be restored: {checked.summary} {UNCHANGED}"
         )
-    verify_backup(source, None, None)
+    verify_backup(source)
     version = checked.current_version or 0
     current = inspect_database(db, catalog)
     kept: Path | None = None
