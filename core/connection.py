@@ -28,6 +28,15 @@ def open_readonly(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(_uri(path, "ro"), uri=True, isolation_level=None, timeout=2.0)
 
 
+def recover_hot_journal(path: Path) -> None:
+    """Let SQLite roll back a crashed transaction's journal (needs a read-write open)."""
+    conn = sqlite3.connect(_uri(path, "rw"), uri=True, isolation_level=None, timeout=2.0)
+    try:
+        conn.execute("PRAGMA user_version").fetchone()
+    finally:
+        conn.close()
+
+
 def open_readwrite(path: Path) -> EngineConnection:
     """Open for upgrading; the busy wait is handled by :func:`begin_immediate`."""
     conn = sqlite3.connect(

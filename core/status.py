@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from core import marker
-from core.connection import LOCK_HINT, is_locked_error, open_readonly
+from core.connection import LOCK_HINT, is_locked_error, open_readonly, recover_hot_journal
 from core.discovery import Catalog
 from core.errors import (
     UNCHANGED,
@@ -34,6 +34,7 @@ from core.schema import user_tables
 from core.version import HISTORY_TABLE, read_history, read_version
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+SQLITE_READONLY_ROLLBACK = 776  # extended code: a hot journal needs a writer
 SOCIETY_TABLES = frozenset(
     {
         "residents",
@@ -125,13 +126,7 @@ def inspect_database(path: Path | str, catalog: Catalog) -> DatabaseStatus:
     if header != SQLITE_MAGIC:
         return unusable(State.NOT_SQLITE, "This file is not a database (it is not an SQLite file).")
     try:
-        conn = open_readonly(file)
-        try:
-            version = read_version(conn)
-            tables = {t.lower() for t in user_tables(conn)}
-            history = read_history(conn) if HISTORY_TABLE in tables else {}
-        finally:
-            conn.close()
+        version, tables, history = _read_schema(file)
     except sqlite3.DatabaseError as exc:
         if is_locked_error(exc):
             return unusable(
@@ -163,6 +158,33 @@ def inspect_database(path: Path | str, catalog: Catalog) -> DatabaseStatus:
     else:
         state = State.UP_TO_DATE
     return _rows(file, state, version, catalog, history, writable)
+
+
+def _read_schema(file: Path) -> tuple[int, set[str], dict]:
+    """Version, table names and history, read without writing.
+
+    One exception: a hot journal left by a process killed while committing
+    can't be rolled back read-only. SQLite rolls it back on the next
+    read-write open, as any program opening the file would; do that, then look.
+    """
+    try:
+        return _read_schema_readonly(file)
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorcode", None) != SQLITE_READONLY_ROLLBACK:
+            raise
+    recover_hot_journal(file)
+    return _read_schema_readonly(file)
+
+
+def _read_schema_readonly(file: Path) -> tuple[int, set[str], dict]:
+    conn = open_readonly(file)
+    try:
+        version = read_version(conn)
+        tables = {t.lower() for t in user_tables(conn)}
+        history = read_history(conn) if HISTORY_TABLE in tables else {}
+        return version, tables, history
+    finally:
+        conn.close()
 
 
 def _rows(

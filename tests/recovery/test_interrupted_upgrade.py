@@ -12,7 +12,7 @@ import pytest
 
 from core import api
 from core.marker import marker_path
-from tests.recovery.conftest import ROOT, version_of
+from tests.recovery.conftest import ROOT, dump, version_of
 
 SLOW = '''"""Recount every ledger balance"""
 
@@ -83,3 +83,32 @@ def test_a_finished_or_failed_upgrade_leaves_no_crash_note(
         api.upgrade(legacy_db, migrations_dir=migrations_dir, backup=False)
     assert not marker_path(legacy_db).exists()
     assert api.status(legacy_db, migrations_dir).interrupted is None
+
+
+def test_a_hot_journal_from_a_killed_writer_is_rolled_back_not_called_damaged(
+    legacy_db: Path,
+) -> None:
+    before = dump(legacy_db)
+    # A writer that spills a big uncommitted change into the file, then dies.
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, sqlite3, sys\n"
+            "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "c.execute('PRAGMA cache_size = 10')\n"
+            "c.execute('BEGIN')\n"
+            "rows = (('x' * 900,) for _ in range(5000))\n"
+            "c.executemany('INSERT INTO society (name) VALUES (?)', rows)\n"
+            "os._exit(0)\n",
+            str(legacy_db),
+        ],
+        check=True,
+        timeout=60,
+    )
+    assert legacy_db.with_name("society.db-journal").exists()
+
+    found = api.status(legacy_db)
+
+    assert found.state == "unversioned"
+    assert dump(legacy_db) == before
