@@ -1,0 +1,65 @@
+"""Helpers for the window's tests: test migrations, answers to questions, reading rows."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from helpers.migration_files import copy_shipped, write_migration
+
+from gui.main_window import MainWindow
+from gui.migrations_model import STATUS
+
+UPGRADE_TIMEOUT_MS = 15_000
+SLOW_ROWS = 3_000_000  # about a second of SQLite work
+ENDLESS_ROWS = 500_000_000  # minutes: only an interrupt ends it within a test
+
+
+def add_slow_migration(folder: Path, version: int, rows: int) -> Path:
+    """A migration that keeps SQLite busy (a recursive count), so it can be interrupted."""
+    return write_migration(
+        folder,
+        version,
+        "count_slowly",
+        f"""
+        conn.execute(
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {rows}) "
+            "SELECT count(*) FROM c"
+        ).fetchone()
+        """,
+        doc="Count for a while in SQL (a test migration)",
+    )
+
+
+def shipped_plus_slow(folder: Path, rows: int, *, then_noop: bool = False) -> Path:
+    """The shipped migrations, then a slow 005 (and a quick 006 if asked)."""
+    copy_shipped(folder)
+    add_slow_migration(folder, 5, rows)
+    if then_noop:
+        write_migration(folder, 6, "do_nothing", 'conn.execute("SELECT 1")', doc="Do nothing")
+    return folder
+
+
+class Answers:
+    """Stands in for the confirmation dialog: records each question, answers ``yes``."""
+
+    def __init__(self, yes: bool = True) -> None:
+        self.yes = yes
+        self.questions: list[tuple[str, str]] = []
+
+    def __call__(self, title: str, question: str, yes_label: str) -> bool:
+        self.questions.append((title, question))
+        return self.yes
+
+
+def statuses(window: MainWindow) -> list[str]:
+    model = window.model
+    return [model.data(model.index(row, STATUS)) for row in range(model.rowCount())]
+
+
+def user_version(path: Path) -> int:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return conn.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        conn.close()

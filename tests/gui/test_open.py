@@ -1,0 +1,179 @@
+"""Opening every kind of file: the status in words, the rows, and a window that stays usable."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from gui_helpers import statuses
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+from core import api
+from gui.settings import Settings
+from gui.status_panel import PROMPT
+from samples.legacy import Shape, build
+
+
+def label(window, name: str) -> str:
+    return window.findChild(type(window.status_panel.status), name).text()
+
+
+def test_window_without_a_file_asks_for_one(window):
+    assert label(window, "statusLabel") == PROMPT
+    assert window.model.rowCount() == 0
+    assert not window.upgrade_action.isEnabled()
+    assert window.open_action.isEnabled()
+
+
+@pytest.mark.parametrize("shape", [s for s in Shape if s is not Shape.EMPTY_FILE])
+def test_legacy_file_shows_unversioned_and_all_pending(window, tmp_path, shape):
+    path = build(tmp_path / "society.db", shape, residents=5, ledger_rows=10)
+    window.open_database(path)
+    assert "unversioned database from an older install: 4 migrations pending" in label(
+        window, "statusLabel"
+    )
+    assert label(window, "stateBadge") == "Unversioned (older install)"
+    assert label(window, "versionLabel") == "Version 0 · latest 4"
+    assert statuses(window) == ["Pending"] * 4
+    assert window.upgrade_action.isEnabled()
+
+
+def test_empty_file_is_a_new_database(window, tmp_path):
+    window.open_database(build(tmp_path / "new.db", Shape.EMPTY_FILE))
+    assert label(window, "statusLabel").startswith("An empty database")
+    assert statuses(window) == ["Pending"] * 4
+    assert window.upgrade_action.isEnabled()
+
+
+def test_up_to_date_file_shows_applied_rows_with_history(window, tmp_path):
+    path = build(tmp_path / "society.db", Shape.VEHICLES, residents=5, ledger_rows=10)
+    api.upgrade(path, backup=False)
+    window.open_database(path)
+    assert label(window, "statusLabel") == "Up to date at version 4."
+    assert label(window, "stateBadge") == "Up to date"
+    assert statuses(window) == ["Applied"] * 4
+    model = window.model
+    assert all(model.data(model.index(row, 3)) for row in range(4))  # applied at
+    assert all(model.data(model.index(row, 4)).endswith("ms") for row in range(4))
+    assert not window.upgrade_action.isEnabled()
+
+
+def _text_file(folder: Path) -> Path:
+    path = folder / "notes.db"
+    path.write_text("shopping list, not a database\n", encoding="utf-8")
+    return path
+
+
+def _folder(folder: Path) -> Path:
+    path = folder / "looks_like.db"
+    path.mkdir()
+    return path
+
+
+def _missing(folder: Path) -> Path:
+    return folder / "nowhere.db"
+
+
+def _too_new(folder: Path) -> Path:
+    path = build(folder / "future.db", Shape.FIRST_RELEASE, residents=3, ledger_rows=3)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    return path
+
+
+def _other_program(folder: Path) -> Path:
+    path = folder / "photos.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE albums (id INTEGER PRIMARY KEY, title TEXT)")
+    conn.close()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "words", "badge"),
+    [
+        (_text_file, "not a database", "Not a database"),
+        (_folder, "is a folder, not a database file", "Not found"),
+        (_missing, "There is no file at", "Not found"),
+        (_too_new, "made by a newer version of the tool", "Newer than this tool"),
+        (_other_program, "some other program", "Not a society database"),
+    ],
+)
+def test_bad_file_is_explained_and_window_stays_usable(window, tmp_path, make, words, badge):
+    bad = make(tmp_path)
+    window.open_database(bad)
+    assert words in label(window, "statusLabel")
+    assert label(window, "stateBadge") == badge
+    assert window.model.rowCount() == 0
+    assert not window.upgrade_action.isEnabled()
+    assert window.open_action.isEnabled()
+
+    good = build(tmp_path / "good.db", Shape.FIRST_RELEASE, residents=3, ledger_rows=3)
+    window.open_database(good)
+    assert statuses(window) == ["Pending"] * 4
+    assert window.upgrade_action.isEnabled()
+
+
+def test_file_locked_by_another_program_says_so(window, tmp_path):
+    path = build(tmp_path / "society.db", Shape.FIRST_RELEASE, residents=3, ledger_rows=3)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        window.open_database(path)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert "Another program is writing to this database" in label(window, "statusLabel")
+    assert label(window, "stateBadge") == "Locked by another program"
+    assert not window.upgrade_action.isEnabled()
+    window.reload_action.trigger()  # once the other program lets go, look again
+    assert statuses(window) == ["Pending"] * 4
+
+
+def test_broken_migrations_folder_is_text_not_a_traceback(make_window, tmp_path):
+    window = make_window(migrations_dir=tmp_path / "no_such_folder")
+    window.open_database(build(tmp_path / "society.db", Shape.FIRST_RELEASE))
+    assert "does not exist" in label(window, "statusLabel")
+    assert "Traceback" not in window.log.text()
+    assert not window.upgrade_action.isEnabled()
+
+
+def test_dropping_a_file_opens_it(window, tmp_path):
+    path = build(tmp_path / "dropped.db", Shape.LOGIN_SECURITY, residents=3, ledger_rows=3)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    where, how = QPointF(5, 5), Qt.DropAction.CopyAction
+    button, keys = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(where, how, mime, button, keys)
+    window.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(where, how, mime, button, keys)
+    window.dropEvent(drop)
+    assert window.path == path
+    assert statuses(window) == ["Pending"] * 4
+
+
+def test_recent_files_and_last_folder_are_remembered_outside_the_database(
+    window, tmp_path, private_settings
+):
+    first = build(tmp_path / "first.db", Shape.FIRST_RELEASE, residents=3, ledger_rows=3)
+    second = build(tmp_path / "second.db", Shape.VEHICLES, residents=3, ledger_rows=3)
+    window.open_database(first)
+    window.open_database(second)
+    settings = Settings()
+    assert settings.recent_files == [str(second), str(first)]
+    assert settings.last_folder == str(tmp_path)
+    assert any(private_settings.rglob("*.ini"))
+
+    recent = window.recent_menu.actions()
+    assert [a.text() for a in recent] == [str(second), str(first)]
+    recent[1].trigger()
+    assert window.path == first
+
+
+def test_closing_remembers_the_window_geometry(window):
+    window.close()
+    assert Settings().geometry() is not None

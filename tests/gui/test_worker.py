@@ -1,0 +1,113 @@
+"""The upgrade worker on its own thread: events as signals, and no exception ever escapes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from gui_helpers import UPGRADE_TIMEOUT_MS, user_version
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from core.events import MigrationApplied, UpgradeFinished
+from gui.worker import UNEXPECTED, UpgradeWorker
+from samples.legacy import Shape, build
+
+
+class Relay(QObject):
+    """Receives the worker's signals in the GUI thread, as the window does, and passes them on.
+
+    pytest-qt's blockers connect plain callables, which would run in the worker's
+    thread; waiting on the relay's signals keeps every check in the GUI thread.
+
+    Signals:
+        completed(object), failed(str, str), finished(): as the worker's, in the GUI thread.
+    """
+
+    completed = Signal(object)
+    failed = Signal(str, str)
+    finished = Signal()
+
+    def __init__(self, worker: UpgradeWorker) -> None:
+        super().__init__()
+        self.events: list[object] = []
+        worker.event.connect(self._on_worker_event)
+        worker.completed.connect(self._on_worker_completed)
+        worker.failed.connect(self._on_worker_failed)
+        worker.finished.connect(self._on_worker_finished)
+
+    @Slot(object)
+    def _on_worker_event(self, event: object) -> None:
+        self.events.append(event)
+
+    @Slot(object)
+    def _on_worker_completed(self, result: object) -> None:
+        self.completed.emit(result)
+
+    @Slot(str, str)
+    def _on_worker_failed(self, message: str, details: str) -> None:
+        self.failed.emit(message, details)
+
+    @Slot()
+    def _on_worker_finished(self) -> None:
+        self.finished.emit()
+
+
+@pytest.fixture
+def start(qtbot) -> Iterator:
+    """Start a worker in a QThread; teardown waits for the thread to end."""
+    threads: list[QThread] = []
+
+    def run(worker: UpgradeWorker) -> QThread:
+        thread = QThread()
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.finished.connect(thread.quit)
+        threads.append(thread)
+        thread.start()
+        return thread
+
+    yield run
+    for thread in threads:
+        thread.quit()
+        assert thread.wait(UPGRADE_TIMEOUT_MS)
+
+
+def test_worker_reports_events_and_result(qtbot, tmp_path, start):
+    path = build(tmp_path / "society.db", Shape.MERGED_BY_HAND, residents=5, ledger_rows=20)
+    worker = UpgradeWorker(path)
+    relay = Relay(worker)
+    with qtbot.waitSignal(relay.completed, timeout=UPGRADE_TIMEOUT_MS) as blocker:
+        blocker.connect(relay.failed)
+        start(worker)
+    (result,) = blocker.args
+    assert (result.from_version, result.to_version, result.cancelled) == (0, 4, False)
+    assert result.backup is not None and result.backup.exists()
+    applied = [e.step.version for e in relay.events if isinstance(e, MigrationApplied)]
+    assert applied == [1, 2, 3, 4]
+    assert isinstance(relay.events[-1], UpgradeFinished)  # queued in order, before completed
+    assert user_version(path) == 4
+
+
+def test_engine_error_becomes_its_own_text_without_details(qtbot, tmp_path, start):
+    worker = UpgradeWorker(tmp_path / "missing.db")
+    relay = Relay(worker)
+    with qtbot.waitSignal(relay.failed, timeout=UPGRADE_TIMEOUT_MS) as blocker:
+        blocker.connect(relay.completed)  # a success would end the wait too, with other args
+        start(worker)
+    message, details = blocker.args
+    assert "There is no file at" in message
+    assert "The database file was not changed" in message
+    assert details == ""
+
+
+def test_unexpected_error_becomes_generic_text_with_traceback(qtbot, tmp_path, start):
+    path = build(tmp_path / "society.db", Shape.FIRST_RELEASE, residents=3, ledger_rows=3)
+    worker = UpgradeWorker(path, target=99)  # the window never asks this; a bug would
+    relay = Relay(worker)
+    with qtbot.waitSignal(relay.failed, timeout=UPGRADE_TIMEOUT_MS) as blocker:
+        blocker.connect(relay.completed)
+        start(worker)
+    message, details = blocker.args
+    assert message == UNEXPECTED
+    assert details.startswith("Traceback") and "ValueError" in details
+    assert user_version(path) == 0
