@@ -74,6 +74,7 @@ class EngineConnection(sqlite3.Connection):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._guarding = False
+        self._log: WriteLog | None = None
 
     @contextmanager
     def guarded(self, log: WriteLog) -> Iterator[WriteLog]:
@@ -95,28 +96,53 @@ class EngineConnection(sqlite3.Connection):
             return sqlite3.SQLITE_OK
 
         self.set_authorizer(authorize)
-        self._guarding = True
+        self._guarding, self._log = True, log
         try:
             yield log
         finally:
-            self._guarding = False
+            self._guarding, self._log = False, None
             self.set_authorizer(None)
+
+    def _refuse(self, what: str, message: str) -> None:
+        """Deny a call; noted in the log so that swallowing the error doesn't help."""
+        if self._log is not None:
+            self._log.denied.append(what)
+        raise ForbiddenInMigration(message)
 
     def commit(self) -> None:
         if self._guarding:
-            raise ForbiddenInMigration(
+            self._refuse(
+                "commit()",
                 "A migration called commit(). The engine commits each migration itself, "
-                "together with its version number, so that it is all or nothing."
+                "together with its version number, so that it is all or nothing.",
             )
         super().commit()
 
     def rollback(self) -> None:
         if self._guarding:
-            raise ForbiddenInMigration(
+            self._refuse(
+                "rollback()",
                 "A migration called rollback(). Raise an exception instead; "
-                "the engine then rolls the whole migration back."
+                "the engine then rolls the whole migration back.",
             )
         super().rollback()
+
+    def close(self) -> None:
+        if self._guarding:  # closing would roll back and leave the engine no connection
+            self._refuse("close()", "A migration called close(); the engine owns the connection.")
+        super().close()
+
+    def set_authorizer(self, authorizer_callback: object) -> None:  # type: ignore[override]
+        if self._guarding:  # the guard itself is the authorizer
+            self._refuse("set_authorizer()", "A migration tried to replace the engine's guard.")
+        super().set_authorizer(authorizer_callback)  # type: ignore[arg-type]
+
+    def set_progress_handler(self, progress_handler: object, n: int) -> None:  # type: ignore[override]
+        if self._guarding:  # the engine's handler is how a running migration is cancelled
+            self._refuse(
+                "set_progress_handler()", "A migration tried to replace the engine's cancel check."
+            )
+        super().set_progress_handler(progress_handler, n)  # type: ignore[arg-type]
 
     def executescript(self, sql_script: str) -> sqlite3.Cursor:  # type: ignore[override]
         """Inside a migration, run each statement in the engine's transaction."""
