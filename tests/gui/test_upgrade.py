@@ -1,0 +1,195 @@
+"""Upgrading from the window: progress, failure, cancel, closing, and a responsive window."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from gui_helpers import (
+    ENDLESS_ROWS,
+    SLOW_ROWS,
+    UPGRADE_TIMEOUT_MS,
+    Answers,
+    shipped_plus_slow,
+    statuses,
+    user_version,
+)
+from helpers.migration_files import copy_shipped, fail_after_real_work
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtWidgets import QMessageBox, QPlainTextEdit, QProgressBar, QToolButton
+
+from core import api
+from samples.legacy import Shape, build
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+
+def button(window, name: str) -> QToolButton:
+    return window.findChild(QToolButton, name)
+
+
+def start_upgrade(qtbot, window) -> None:
+    qtbot.mouseClick(button(window, "upgradeButton"), Qt.MouseButton.LeftButton)
+    assert window.is_busy
+
+
+def wait_until_running(qtbot, window, version: int) -> None:
+    row = version - 1
+    qtbot.waitUntil(lambda: window.model.status_text(row) == "Running…", timeout=5000)
+
+
+@pytest.mark.parametrize("shape", list(Shape))
+def test_upgrade_applies_every_migration_and_fills_the_bar(qtbot, window, tmp_path, shape):
+    path = build(tmp_path / "society.db", shape, residents=10, ledger_rows=50)
+    window.open_database(path)
+    with qtbot.waitSignal(window.upgrade_finished, timeout=UPGRADE_TIMEOUT_MS) as blocker:
+        start_upgrade(qtbot, window)
+        assert not window.open_action.isEnabled()  # the file can't be changed meanwhile
+        assert not window.upgrade_action.isEnabled()
+    assert blocker.args == [True]
+    qtbot.waitUntil(lambda: statuses(window) == ["Applied"] * 4)
+    bar = window.findChild(QProgressBar, "progressBar")
+    assert bar.value() == bar.maximum() == 4
+    assert window.status_panel.status.text() == "Up to date at version 4."
+    log = window.findChild(QPlainTextEdit, "logView").toPlainText()
+    assert "Upgrade finished: version 0 to 4" in log
+    assert user_version(path) == 4
+    assert window.open_action.isEnabled()
+
+
+def test_confirmation_names_what_will_run_and_no_leaves_the_file_alone(window, tmp_path):
+    path = build(tmp_path / "society.db", Shape.FIRST_RELEASE, residents=3, ledger_rows=3)
+    window.confirm = Answers(yes=False)
+    window.open_database(path)
+    before = path.read_bytes()
+    window.upgrade_action.trigger()
+    ((title, question),) = window.confirm.questions
+    assert title == "Upgrade the database?"
+    assert "from version 0 to version 4" in question
+    assert "001" in question and "004  Create the login sessions table" in question
+    assert not window.is_busy
+    assert path.read_bytes() == before
+    assert "Upgrade not started" in window.log.text()
+
+
+def test_failing_migration_is_marked_rolled_back_and_leaves_the_file_as_it_was(
+    qtbot, make_window, tmp_path
+):
+    folder = copy_shipped(tmp_path / "migrations")
+    fail_after_real_work(folder, 3)
+    path = build(tmp_path / "society.db", Shape.VEHICLES, residents=10, ledger_rows=50)
+    api.upgrade(path, migrations_dir=folder, target=2, backup=False)
+    before = path.read_bytes()
+    window = make_window(migrations_dir=folder)
+    window.open_database(path)
+
+    with qtbot.waitSignal(window.upgrade_finished, timeout=UPGRADE_TIMEOUT_MS) as blocker:
+        start_upgrade(qtbot, window)
+    assert blocker.args == [False]
+    assert statuses(window) == ["Applied", "Applied", "Failed", "Pending"]
+    log = window.log.text()
+    assert "Migration 003" in log and "deliberate failure in migration 3" in log
+    assert "It was rolled back; the database is still at version 2." in log
+    assert "Traceback" not in log
+    assert path.read_bytes() == before
+    assert window.status_panel.status.text() == "At version 2: 2 migrations pending."
+
+    dialog = window.findChild(QMessageBox, "errorDialog")
+    assert dialog is not None and "still at version 2" in dialog.text()
+    details = window.findChild(QPlainTextEdit, "detailsView")
+    assert details.isHidden()
+    qtbot.mouseClick(window.log.details_button, Qt.MouseButton.LeftButton)
+    assert not details.isHidden()
+    assert "Traceback" in details.toPlainText() and "RuntimeError" in details.toPlainText()
+
+
+def test_cancel_twice_interrupts_the_running_migration_and_rolls_it_back(
+    qtbot, make_window, tmp_path
+):
+    folder = shipped_plus_slow(tmp_path / "migrations", ENDLESS_ROWS)
+    path = build(tmp_path / "society.db", Shape.FIRST_RELEASE, residents=5, ledger_rows=10)
+    window = make_window(migrations_dir=folder)
+    window.open_database(path)
+    start_upgrade(qtbot, window)
+    wait_until_running(qtbot, window, 5)
+    cancel = button(window, "cancelButton")
+    with qtbot.waitSignal(window.upgrade_finished, timeout=UPGRADE_TIMEOUT_MS) as blocker:
+        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+        assert cancel.text() == "Stop now"
+        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert blocker.args == [False]
+    assert statuses(window) == ["Applied"] * 4 + ["Rolled back"]
+    assert "was cancelled. It was rolled back; the database is still at version 4" in (
+        window.log.text()
+    )
+    assert user_version(path) == 4
+
+
+def test_cancel_once_stops_before_the_next_migration(qtbot, make_window, tmp_path):
+    folder = shipped_plus_slow(tmp_path / "migrations", SLOW_ROWS, then_noop=True)
+    path = build(tmp_path / "society.db", Shape.FIRST_RELEASE, residents=5, ledger_rows=10)
+    window = make_window(migrations_dir=folder)
+    window.open_database(path)
+    start_upgrade(qtbot, window)
+    wait_until_running(qtbot, window, 5)
+    with qtbot.waitSignal(window.upgrade_finished, timeout=UPGRADE_TIMEOUT_MS):
+        qtbot.mouseClick(button(window, "cancelButton"), Qt.MouseButton.LeftButton)
+    assert statuses(window) == ["Applied"] * 5 + ["Pending"]
+    assert "Upgrade stopped at version 5 as asked." in window.log.text()
+    assert user_version(path) == 5
+
+
+class TickGaps(QObject):
+    """Measures the longest wait between ticks of a 10 ms timer in the GUI thread."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last = time.perf_counter()
+        self.longest = 0.0
+        self.ticks = 0
+        self.timer = QTimer(self, interval=10)
+        self.timer.timeout.connect(self._on_timer_timeout)
+        self.timer.start()
+
+    @Slot()
+    def _on_timer_timeout(self) -> None:
+        now = time.perf_counter()
+        self.longest = max(self.longest, now - self.last)
+        self.last = now
+        self.ticks += 1
+
+
+def test_window_keeps_responding_during_a_long_migration(qtbot, make_window, tmp_path):
+    folder = shipped_plus_slow(tmp_path / "migrations", SLOW_ROWS)
+    path = build(tmp_path / "society.db", Shape.MERGED_BY_HAND, residents=40, ledger_rows=300)
+    window = make_window(migrations_dir=folder)
+    window.open_database(path)
+    gaps = TickGaps()
+    with qtbot.waitSignal(window.upgrade_finished, timeout=UPGRADE_TIMEOUT_MS):
+        start_upgrade(qtbot, window)
+    gaps.timer.stop()
+    assert gaps.ticks > 20
+    assert gaps.longest < 0.2, f"the event loop stalled for {gaps.longest * 1000:.0f} ms"
+    assert user_version(path) == 5
+
+
+def test_closing_during_an_upgrade_asks_then_waits_for_the_rollback(qtbot, make_window, tmp_path):
+    folder = shipped_plus_slow(tmp_path / "migrations", ENDLESS_ROWS)
+    path = build(tmp_path / "society.db", Shape.FIRST_RELEASE, residents=5, ledger_rows=10)
+    window = make_window(migrations_dir=folder)
+    window.show()
+    window.open_database(path)
+    start_upgrade(qtbot, window)
+    wait_until_running(qtbot, window, 5)
+
+    window.confirm = Answers(yes=False)
+    assert not window.close()
+    assert window.is_busy and window.isVisible()
+
+    window.confirm = Answers(yes=True)
+    with qtbot.waitSignal(window.upgrade_finished, timeout=UPGRADE_TIMEOUT_MS):
+        assert not window.close()  # not yet: the running migration is rolled back first
+        assert not window.cancel_action.isEnabled()
+    qtbot.waitUntil(lambda: not window.isVisible())
+    assert window.confirm.questions[0][0] == "Stop the upgrade and close?"
+    assert user_version(path) == 4
