@@ -1,0 +1,126 @@
+"""Two upgraders on one file apply each migration once; a held lock is waited for."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from helpers import snapshot
+from helpers.migration_files import SHIPPED_COUNT, write_migration
+
+from core import api
+from core.errors import DatabaseLocked
+from core.events import Notice
+from core.version import HISTORY_TABLE
+
+ROOT = Path(__file__).resolve().parents[2]
+
+UPGRADER = """
+import json, sys, time
+from core import api
+path, folder, start_at = sys.argv[1], sys.argv[2], float(sys.argv[3])
+while time.time() < start_at:
+    time.sleep(0.002)
+result = api.upgrade(path, migrations_dir=folder, backup=False, lock_timeout=60)
+print(json.dumps([result.from_version, [step.version for step in result.applied]]))
+"""
+
+# Each test migration leaves one row per run in a side-effect table.
+SIDE_EFFECT = """
+import os, time
+conn.execute("CREATE TABLE IF NOT EXISTS upgrade_runs (version INTEGER, pid INTEGER)")
+conn.execute("INSERT INTO upgrade_runs VALUES (?, ?)", ({version}, os.getpid()))
+time.sleep(0.15)
+"""
+
+
+@pytest.mark.slow
+def test_two_processes_upgrading_one_file_apply_each_migration_once(legacy_db, migrations_dir):
+    extra = range(SHIPPED_COUNT + 1, SHIPPED_COUNT + 4)
+    for version in extra:
+        write_migration(migrations_dir, version, "side_effect", SIDE_EFFECT.format(version=version))
+    latest = extra[-1]
+    start_at = time.time() + 1.5
+    upgraders = [
+        subprocess.Popen(
+            [sys.executable, "-c", UPGRADER, str(legacy_db), str(migrations_dir), str(start_at)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=60) for p in upgraders]
+    assert [p.returncode for p in upgraders] == [0, 0], [err[-500:] for _, err in outputs]
+
+    reports = [json.loads(out.strip().splitlines()[-1]) for out, _ in outputs]
+    assert [start for start, _ in reports] == [0, 0], "the two upgrades did not overlap"
+    applied = [steps for _, steps in reports]
+    assert sorted(applied[0] + applied[1]) == list(range(1, latest + 1))
+    assert snapshot.version(legacy_db) == latest
+    assert [r[0] for r in snapshot.rows(legacy_db, HISTORY_TABLE, ["version"])] == list(
+        range(1, latest + 1)
+    )
+    assert [r[0] for r in snapshot.rows(legacy_db, "upgrade_runs", ["version"])] == list(extra)
+
+
+def hold_write_lock(db: Path, held: threading.Event, release: threading.Event) -> None:
+    """Another program mid-write: BEGIN IMMEDIATE and an uncommitted change."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("UPDATE society SET name = 'being edited'")
+        held.set()
+        release.wait(30)
+        conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def lock_holder(legacy_db):
+    held, release = threading.Event(), threading.Event()
+    thread = threading.Thread(target=hold_write_lock, args=(legacy_db, held, release))
+    thread.start()
+    assert held.wait(10)
+    yield release
+    release.set()
+    thread.join(10)
+
+
+def waiting_notices(events) -> list[str]:
+    return [e.text for e in events if isinstance(e, Notice) and "waiting" in e.text]
+
+
+def test_a_held_write_lock_past_the_timeout_is_refused_and_changes_nothing(legacy_db, lock_holder):
+    before = legacy_db.read_bytes()
+    events = []
+    began = time.monotonic()
+    with pytest.raises(DatabaseLocked) as locked:
+        api.upgrade(legacy_db, backup=False, lock_timeout=0.5, on_event=events.append)
+    assert 0.5 <= time.monotonic() - began < 5
+    assert "not changed" in str(locked.value)
+    assert len(waiting_notices(events)) == 1
+    lock_holder.set()
+    assert legacy_db.read_bytes() == before
+
+
+def test_an_upgrade_waits_for_a_lock_released_in_time(legacy_db, lock_holder):
+    events = []
+    timer = threading.Timer(0.4, lock_holder.set)
+    timer.start()
+    try:
+        result = api.upgrade(legacy_db, backup=False, lock_timeout=20, on_event=events.append)
+    finally:
+        timer.cancel()
+    assert result.to_version == SHIPPED_COUNT
+    assert len(waiting_notices(events)) == 1
+    kinds = [type(e).__name__ for e in events]
+    assert kinds.index("Notice") < kinds.index("MigrationStarted")
