@@ -48,6 +48,7 @@ from core.status import DatabaseStatus, State
 from gui.log_panel import LogPanel
 from gui.migrations_model import DESCRIPTION, MigrationsModel
 from gui.settings import Settings
+from gui.signals import emit
 from gui.status_panel import StatusPanel
 from gui.worker import UNEXPECTED, UpgradeWorker, details_of
 
@@ -198,7 +199,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.view)
         splitter.addWidget(self.log)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([300, 260])
+        splitter.setSizes([220, 320])
         layout.addWidget(splitter, 1)
         return body
 
@@ -251,7 +252,7 @@ class MainWindow(QMainWindow):
             self._reset_progress(len(status.pending))
         self._status = status
         self._update_actions()
-        self.database_opened.emit(status)
+        emit(self.database_opened, status)
         return status
 
     def _show_problem(self, text: str, details: str) -> None:
@@ -419,7 +420,7 @@ class MainWindow(QMainWindow):
         self._worker = None
         self._read_status(keep_marks=True)
         self._fill_recent_menu()
-        self.upgrade_finished.emit(self._upgrade_ok)
+        emit(self.upgrade_finished, self._upgrade_ok)
         if self._close_when_done:
             self.close()
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from core.status import MigrationRow
+from gui.signals import emit
 
 COLUMNS = ("Version", "Description", "Status", "Applied at", "Duration")
 VERSION, DESCRIPTION, STATUS, APPLIED_AT, DURATION = range(len(COLUMNS))
@@ -22,7 +23,7 @@ VERSION, DESCRIPTION, STATUS, APPLIED_AT, DURATION = range(len(COLUMNS))
 APPLIED = "Applied"
 PENDING = "Pending"
 RUNNING = "Running…"
-FAILED = "Failed"
+FAILED = "Failed, rolled back"
 ROLLED_BACK = "Rolled back"
 
 FAILED_COLOR = QColor(176, 0, 32)
@@ -112,7 +113,7 @@ class MigrationsModel(QAbstractTableModel):
         self._changed(i)
 
     def _changed(self, row: int) -> None:
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        emit(self.dataChanged, self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     # --- QAbstractTableModel ---------------------------------------------------
 

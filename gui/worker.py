@@ -19,6 +19,7 @@ from core import api
 from core.errors import MigrationError, UpgradeCancelled
 from core.events import Event
 from core.runner import CancelToken
+from gui.signals import emit
 
 UNEXPECTED = (
     "The upgrade stopped because of an unexpected problem inside this tool. "
@@ -81,19 +82,19 @@ class UpgradeWorker(QObject):
                 cancel=self._cancel,
             )
         except UpgradeCancelled as exc:
-            self.cancelled.emit(str(exc))
+            emit(self.cancelled, str(exc))
         except MigrationError as exc:
-            self.failed.emit(str(exc), details_of(exc) if exc.__cause__ else "")
+            emit(self.failed, str(exc), details_of(exc) if exc.__cause__ else "")
         except Exception as exc:  # the last resort: never a frozen progress bar
-            self.failed.emit(UNEXPECTED, details_of(exc))
+            emit(self.failed, UNEXPECTED, details_of(exc))
         else:
-            self.completed.emit(result)
+            emit(self.completed, result)
         finally:
-            self.finished.emit()
+            emit(self.finished)
 
     def _emit_event(self, event: Event) -> None:
         """The engine's ``on_event``: runs in the worker thread, queued to the GUI."""
-        self.event.emit(event)
+        emit(self.event, event)
 
 
 def details_of(exc: BaseException) -> str:

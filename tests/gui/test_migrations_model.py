@@ -42,7 +42,7 @@ def test_statuses_follow_the_run_and_failures_outlive_a_reread(tmp_path):
     assert "RuntimeError: boom" in model.data(model.index(3, 0), Qt.ItemDataRole.ToolTipRole)
 
     model.set_rows(rows, keep_marks=True)  # the file read again after the run
-    assert model.status_text(3) == "Failed"
+    assert model.status_text(3) == "Failed, rolled back"
     model.set_rows(rows)  # another file opened
     assert model.status_text(3) == "Pending"
 

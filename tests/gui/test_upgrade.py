@@ -86,7 +86,7 @@ def test_failing_migration_is_marked_rolled_back_and_leaves_the_file_as_it_was(
     with qtbot.waitSignal(window.upgrade_finished, timeout=UPGRADE_TIMEOUT_MS) as blocker:
         start_upgrade(qtbot, window)
     assert blocker.args == [False]
-    assert statuses(window) == ["Applied", "Applied", "Failed", "Pending"]
+    assert statuses(window) == ["Applied", "Applied", "Failed, rolled back", "Pending"]
     log = window.log.text()
     assert "Migration 003" in log and "deliberate failure in migration 3" in log
     assert "It was rolled back; the database is still at version 2." in log

@@ -9,6 +9,7 @@ from gui_helpers import UPGRADE_TIMEOUT_MS, user_version
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from core.events import MigrationApplied, UpgradeFinished
+from gui.signals import emit
 from gui.worker import UNEXPECTED, UpgradeWorker
 from samples.legacy import Shape, build
 
@@ -41,15 +42,15 @@ class Relay(QObject):
 
     @Slot(object)
     def _on_worker_completed(self, result: object) -> None:
-        self.completed.emit(result)
+        emit(self.completed, result)
 
     @Slot(str, str)
     def _on_worker_failed(self, message: str, details: str) -> None:
-        self.failed.emit(message, details)
+        emit(self.failed, message, details)
 
     @Slot()
     def _on_worker_finished(self) -> None:
-        self.finished.emit()
+        emit(self.finished)
 
 
 @pytest.fixture

@@ -1,0 +1,45 @@
+"""Starting the window as ``python main.py [--migrations DIR] [DB]`` does."""
+
+from __future__ import annotations
+
+import pytest
+from gui_helpers import statuses
+
+from gui.app import SAMPLE_NAME, create_window, parse_args
+from samples.legacy import Shape, build
+
+
+@pytest.fixture
+def started(qtbot):
+    """Windows made by create_window, registered for clean-up."""
+
+    def start(args, **kwargs):
+        window = create_window(args, **kwargs)
+        qtbot.addWidget(window)
+        return window
+
+    return start
+
+
+def test_file_on_the_command_line_is_opened(started, tmp_path):
+    path = build(tmp_path / "society.db", Shape.BANK_RECONCILIATION, residents=3, ledger_rows=5)
+    window = started([str(path)])
+    assert window.path == path
+    assert statuses(window) == ["Pending"] * 4
+    assert window.status_panel.sample.isHidden()
+
+
+def test_no_file_opens_a_sample_and_says_so(started, tmp_path):
+    window = started([], sample_dir=tmp_path / "appdata")
+    assert window.path == tmp_path / "appdata" / SAMPLE_NAME
+    assert statuses(window) == ["Pending"] * 4
+    assert not window.status_panel.sample.isHidden()
+    assert "sample database with made-up data" in window.status_panel.sample.text()
+
+
+def test_migrations_folder_is_passed_through(started, tmp_path):
+    options = parse_args(["--migrations", str(tmp_path), "x.db"])
+    assert (options.migrations, options.database.name) == (tmp_path, "x.db")
+    window = started(["--migrations", str(tmp_path / "none"), str(tmp_path / "x.db")])
+    assert window.migrations_dir == tmp_path / "none"
+    assert "does not exist" in window.status_panel.status.text()

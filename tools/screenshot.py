@@ -1,0 +1,68 @@
+"""Retake ``docs/screenshot.png``: the window just after upgrading a legacy sample.
+
+Run ``python tools/screenshot.py`` (under Xvfb for real window decorations, or
+with ``QT_QPA_PLATFORM=offscreen``). It builds a made-up legacy database in a
+temporary folder, opens it, upgrades it and grabs the window. Settings go to
+the temporary folder too, so the real ones are not touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QSettings, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from gui.main_window import MainWindow  # noqa: E402
+from samples.legacy import Shape, build  # noqa: E402
+
+TIMEOUT_MS = 60_000
+
+
+def take(out: Path, width: int, height: int) -> None:
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    folder = Path(tempfile.gettempdir()) / "society-db-migrator-screenshot"
+    shutil.rmtree(folder, ignore_errors=True)  # a fixed name reads better in the picture
+    folder.mkdir()
+    try:
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+        database = build(folder / "greenwood-society.db", Shape.MERGED_BY_HAND)
+        window = MainWindow()
+        window.confirm = lambda title, question, yes: True
+        window.resize(width, height)
+        window.show()
+        window.open_database(database)
+        window.upgrade_finished.connect(app.quit)
+        QTimer.singleShot(TIMEOUT_MS, app.quit)
+        window.upgrade_action.trigger()
+        app.exec()
+        for _ in range(5):  # let the last repaints land
+            app.processEvents()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if not window.grab().save(str(out)):
+            raise SystemExit(f"Could not write {out}")
+        window.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    print(f"Saved {out}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
+    parser.add_argument("--size", default="960x680", help="window size, WIDTHxHEIGHT")
+    options = parser.parse_args()
+    width, height = (int(n) for n in options.size.split("x"))
+    take(options.out, width, height)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
