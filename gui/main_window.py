@@ -420,6 +420,7 @@ class MainWindow(QMainWindow):
         self._worker = None
         self._read_status(keep_marks=True)
         self._fill_recent_menu()
+        self._update_actions()
         emit(self.upgrade_finished, self._upgrade_ok)
         if self._close_when_done:
             self.close()

@@ -11,9 +11,6 @@ from PySide6.QtCore import QSettings
 
 from gui.main_window import MainWindow
 
-# The offscreen platform says so when a window is shown; it is not a problem of ours.
-pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
-
 
 @pytest.fixture(autouse=True)
 def private_settings(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -9,6 +9,7 @@ import pytest
 from gui_helpers import statuses
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QToolButton
 
 from core import api
 from gui.settings import Settings
@@ -177,3 +178,12 @@ def test_recent_files_and_last_folder_are_remembered_outside_the_database(
 def test_closing_remembers_the_window_geometry(window):
     window.close()
     assert Settings().geometry() is not None
+
+
+def test_buttons_have_shortcuts_and_tooltips(window):
+    assert window.open_action.shortcut().toString() == "Ctrl+O"
+    assert window.upgrade_action.shortcut().toString() == "Ctrl+U"
+    for name in ("openButton", "reloadButton", "upgradeButton", "cancelButton"):
+        button = window.findChild(QToolButton, name)
+        assert button is not None and button.toolTip(), name
+    assert "Ctrl+U" in window.findChild(QToolButton, "upgradeButton").toolTip()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QMessageBox, QPlainTextEdit, QProgressBar, QToolBu
 from core import api
 from samples.legacy import Shape, build
 
+# The offscreen platform warns so when a window is shown; it is not a problem of ours.
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 
