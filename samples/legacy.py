@@ -105,6 +105,15 @@ def schema_statements(shape: Shape) -> list[str]:
     first = [RESIDENTS_13, LEDGER_13, USERS_4, SOCIETY, *LEDGER_INDEXES]
     login = [*ALTER_LOCKOUT, SESSIONS]
     bank = [*ALTER_RECONCILIATION, BANK_STATEMENTS, RECONCILIATION_HISTORY]
+    latest = [
+        RESIDENTS_LATEST,
+        LEDGER_LATEST,
+        USERS_LATEST,
+        SOCIETY,
+        *LEDGER_INDEXES,
+        BANK_STATEMENTS,
+        RECONCILIATION_HISTORY,
+    ]
     return {
         Shape.EMPTY_FILE: [],
         Shape.FIRST_RELEASE: first,
@@ -112,25 +121,8 @@ def schema_statements(shape: Shape) -> list[str]:
         Shape.VEHICLES: first + login + ALTER_VEHICLES,
         Shape.BANK_RECONCILIATION: first + bank,
         Shape.MERGED_BY_HAND: first + bank + login + ALTER_VEHICLES,
-        Shape.LATEST_CODE: [
-            RESIDENTS_LATEST,
-            LEDGER_LATEST,
-            USERS_LATEST,
-            SOCIETY,
-            *LEDGER_INDEXES,
-            BANK_STATEMENTS,
-            RECONCILIATION_HISTORY,
-            SESSIONS,
-        ],
-        Shape.LATEST_CODE_NO_SESSIONS: [
-            RESIDENTS_LATEST,
-            LEDGER_LATEST,
-            USERS_LATEST,
-            SOCIETY,
-            *LEDGER_INDEXES,
-            BANK_STATEMENTS,
-            RECONCILIATION_HISTORY,
-        ],
+        Shape.LATEST_CODE: [*latest, SESSIONS],
+        Shape.LATEST_CODE_NO_SESSIONS: latest,
     }[shape]
 
 

@@ -22,12 +22,17 @@ from core.version import HISTORY_TABLE
 ROOT = Path(__file__).resolve().parents[2]
 
 UPGRADER = """
-import json, sys, time
+import json, os, sys
+from pathlib import Path
 from core import api
-path, folder, start_at = sys.argv[1], sys.argv[2], float(sys.argv[3])
-while time.time() < start_at:
-    time.sleep(0.002)
-result = api.upgrade(path, migrations_dir=folder, backup=False, lock_timeout=60)
+from core.events import Notice
+path, folder, ready = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+
+def on_event(event):
+    if isinstance(event, Notice) and "waiting" in event.text:
+        (ready / str(os.getpid())).touch()
+
+result = api.upgrade(path, migrations_dir=folder, backup=False, lock_timeout=60, on_event=on_event)
 print(json.dumps([result.from_version, [step.version for step in result.applied]]))
 """
 
@@ -41,27 +46,42 @@ time.sleep(0.15)
 
 
 @pytest.mark.slow
-def test_two_processes_upgrading_one_file_apply_each_migration_once(legacy_db, migrations_dir):
+def test_two_processes_upgrading_one_file_apply_each_migration_once(
+    legacy_db, migrations_dir, tmp_path
+):
     extra = range(SHIPPED_COUNT + 1, SHIPPED_COUNT + 4)
     for version in extra:
         write_migration(migrations_dir, version, "side_effect", SIDE_EFFECT.format(version=version))
     latest = extra[-1]
-    start_at = time.time() + 1.5
-    upgraders = [
-        subprocess.Popen(
-            [sys.executable, "-c", UPGRADER, str(legacy_db), str(migrations_dir), str(start_at)],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(2)
-    ]
+    ready = tmp_path / "waiting"
+    ready.mkdir()
+    held, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=hold_write_lock, args=(legacy_db, held, release))
+    holder.start()
+    assert held.wait(10)
+    try:
+        upgraders = [
+            subprocess.Popen(
+                [sys.executable, "-c", UPGRADER, str(legacy_db), str(migrations_dir), str(ready)],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        deadline = time.monotonic() + 30
+        while len(list(ready.iterdir())) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)  # both are now queued behind the lock: let them race
+    finally:
+        release.set()
+        holder.join(10)
     outputs = [p.communicate(timeout=60) for p in upgraders]
     assert [p.returncode for p in upgraders] == [0, 0], [err[-500:] for _, err in outputs]
+    assert len(list(ready.iterdir())) == 2, "the two upgrades did not wait for the same lock"
 
     reports = [json.loads(out.strip().splitlines()[-1]) for out, _ in outputs]
-    assert [start for start, _ in reports] == [0, 0], "the two upgrades did not overlap"
+    assert [start for start, _ in reports] == [0, 0]
     applied = [steps for _, steps in reports]
     assert sorted(applied[0] + applied[1]) == list(range(1, latest + 1))
     assert snapshot.version(legacy_db) == latest

@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.schema import user_tables
+
 Column = tuple[str, str, str | None, int]  # name, TYPE, default, pk position
 Index = tuple[str, str, tuple[str, ...], bool]  # name, table, columns, unique
 ForeignKey = tuple[str, str, str, str | None]  # table, column, parent, parent column
@@ -63,16 +65,6 @@ def _default(value: str | None) -> str | None:
     if value is None or value.upper() == "NULL":
         return None
     return value
-
-
-def user_tables(conn: sqlite3.Connection) -> list[str]:
-    return [
-        r[0]
-        for r in conn.execute(
-            "SELECT name FROM sqlite_schema WHERE type = 'table' "
-            "AND name NOT LIKE 'sqlite_%' ORDER BY name"
-        )
-    ]
 
 
 def logical_schema(path: Path) -> LogicalSchema:
