@@ -8,6 +8,7 @@ they were, and end with the same logical schema as every other shape.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,17 @@ def test_status_before_and_after_the_upgrade(tmp_path, shape):
     assert after.state is State.UP_TO_DATE and after.current_version == SHIPPED_COUNT
     assert [m.status for m in after.migrations] == ["applied"] * SHIPPED_COUNT
     assert all(m.applied_at for m in after.migrations)
+
+
+def test_a_column_added_by_hand_in_other_letter_case_is_not_added_again(
+    tmp_path, new_society_schema
+):
+    db = build(tmp_path / "society.db", Shape.LOGIN_SECURITY, residents=10, ledger_rows=50)
+    conn = sqlite3.connect(db)
+    try:
+        conn.execute("ALTER TABLE residents ADD COLUMN Car_Numbers TEXT")
+        conn.commit()
+    finally:
+        conn.close()
+    api.upgrade(db, backup=False)
+    assert society_schema(db).differences(new_society_schema) == []
