@@ -48,7 +48,6 @@ from core.status import DatabaseStatus, State
 from gui.log_panel import LogPanel
 from gui.migrations_model import DESCRIPTION, MigrationsModel
 from gui.settings import Settings
-from gui.signals import emit
 from gui.status_panel import StatusPanel
 from gui.worker import UNEXPECTED, UpgradeWorker, details_of
 
@@ -252,7 +251,7 @@ class MainWindow(QMainWindow):
             self._reset_progress(len(status.pending))
         self._status = status
         self._update_actions()
-        emit(self.database_opened, status)
+        self.database_opened.emit(status)
         return status
 
     def _show_problem(self, text: str, details: str) -> None:
@@ -421,7 +420,7 @@ class MainWindow(QMainWindow):
         self._read_status(keep_marks=True)
         self._fill_recent_menu()
         self._update_actions()
-        emit(self.upgrade_finished, self._upgrade_ok)
+        self.upgrade_finished.emit(self._upgrade_ok)
         if self._close_when_done:
             self.close()
 

@@ -15,7 +15,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from core.status import MigrationRow
-from gui.signals import emit
 
 COLUMNS = ("Version", "Description", "Status", "Applied at", "Duration")
 VERSION, DESCRIPTION, STATUS, APPLIED_AT, DURATION = range(len(COLUMNS))
@@ -113,7 +112,7 @@ class MigrationsModel(QAbstractTableModel):
         self._changed(i)
 
     def _changed(self, row: int) -> None:
-        emit(self.dataChanged, self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     # --- QAbstractTableModel ---------------------------------------------------
 

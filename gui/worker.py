@@ -19,7 +19,6 @@ from core import api
 from core.errors import MigrationError, UpgradeCancelled
 from core.events import Event
 from core.runner import CancelToken
-from gui.signals import emit
 
 UNEXPECTED = (
     "The upgrade stopped because of an unexpected problem inside this tool. "
@@ -82,19 +81,19 @@ class UpgradeWorker(QObject):
                 cancel=self._cancel,
             )
         except UpgradeCancelled as exc:
-            emit(self.cancelled, str(exc))
+            self.cancelled.emit(str(exc))
         except MigrationError as exc:
-            emit(self.failed, str(exc), details_of(exc) if exc.__cause__ else "")
+            self.failed.emit(str(exc), details_of(exc) if exc.__cause__ else "")
         except Exception as exc:  # the last resort: never a frozen progress bar
-            emit(self.failed, UNEXPECTED, details_of(exc))
+            self.failed.emit(UNEXPECTED, details_of(exc))
         else:
-            emit(self.completed, result)
+            self.completed.emit(result)
         finally:
-            emit(self.finished)
+            self.finished.emit()
 
     def _emit_event(self, event: Event) -> None:
         """The engine's ``on_event``: runs in the worker thread, queued to the GUI."""
-        emit(self.event, event)
+        self.event.emit(event)
 
 
 def details_of(exc: BaseException) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from gui_helpers import statuses
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QToolButton
 
@@ -146,12 +146,12 @@ def test_dropping_a_file_opens_it(window, tmp_path):
     path = build(tmp_path / "dropped.db", Shape.LOGIN_SECURITY, residents=3, ledger_rows=3)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
-    where, how = QPointF(5, 5), Qt.DropAction.CopyAction
+    how = Qt.DropAction.CopyAction
     button, keys = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    enter = QDragEnterEvent(where, how, mime, button, keys)
+    enter = QDragEnterEvent(QPoint(5, 5), how, mime, button, keys)
     window.dragEnterEvent(enter)
     assert enter.isAccepted()
-    drop = QDropEvent(where, how, mime, button, keys)
+    drop = QDropEvent(QPointF(5, 5), how, mime, button, keys)
     window.dropEvent(drop)
     assert window.path == path
     assert statuses(window) == ["Pending"] * 4

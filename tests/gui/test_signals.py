@@ -1,31 +1,34 @@
-"""PySide6's emit must not eat references to ``True`` (it crashes Python 3.11 after a while)."""
+"""The installed PySide6 must not lose references to ``True`` on emit.
+
+PySide6 6.12.0's ``SignalInstance.emit`` drops one reference to ``True`` per
+call; on Python 3.11 a few thousand emits (a long upgrade's progress events)
+abort the interpreter with "Fatal Python error: bool_dealloc". pyproject.toml
+excludes that release; this test fails if a faulty one is ever installed.
+"""
 
 from __future__ import annotations
 
-import re
 import sys
-from pathlib import Path
 
-from gui.signals import _Probe, emit
-
-GUI = Path(__file__).resolve().parents[2] / "gui"
+from PySide6.QtCore import QObject, Signal
 
 
-def test_emitting_many_times_keeps_the_reference_count_of_true():
+class _Probe(QObject):
+    ping = Signal()
+    payload = Signal(object)
+
+
+def test_emitting_many_times_keeps_the_reference_count_of_true(qapp) -> None:
     probe = _Probe()
     before = sys.getrefcount(True)
-    for _ in range(5000):
-        emit(probe.ping)
-    assert abs(sys.getrefcount(True) - before) < 10  # a faulty emit alone would lose 5000
+    for _ in range(200):
+        probe.ping.emit()
+        probe.payload.emit(None)
+    lost = before - sys.getrefcount(True)
+    # Give back what a faulty emit took, so a failing run doesn't also crash.
+    if lost > 0:
+        import ctypes
 
-
-def test_every_signal_in_gui_is_emitted_through_the_helper():
-    raw = re.compile(r"\.emit\(")
-    offenders = [
-        f"{path.name}:{number}"
-        for path in GUI.glob("*.py")
-        if path.name != "signals.py"
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if raw.search(line)
-    ]
-    assert offenders == []
+        for _ in range(lost):
+            ctypes.pythonapi.Py_IncRef(ctypes.py_object(True))
+    assert lost < 10, f"this PySide6 lost {lost} references to True in 400 emits"

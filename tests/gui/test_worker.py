@@ -9,7 +9,6 @@ from gui_helpers import UPGRADE_TIMEOUT_MS, user_version
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from core.events import MigrationApplied, UpgradeFinished
-from gui.signals import emit
 from gui.worker import UNEXPECTED, UpgradeWorker
 from samples.legacy import Shape, build
 
@@ -42,15 +41,15 @@ class Relay(QObject):
 
     @Slot(object)
     def _on_worker_completed(self, result: object) -> None:
-        emit(self.completed, result)
+        self.completed.emit(result)
 
     @Slot(str, str)
     def _on_worker_failed(self, message: str, details: str) -> None:
-        emit(self.failed, message, details)
+        self.failed.emit(message, details)
 
     @Slot()
     def _on_worker_finished(self) -> None:
-        emit(self.finished)
+        self.finished.emit()
 
 
 @pytest.fixture
