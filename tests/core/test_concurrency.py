@@ -15,7 +15,7 @@ from helpers import snapshot
 from helpers.migration_files import SHIPPED_COUNT, write_migration
 
 from core import api
-from core.errors import DatabaseLocked
+from core.errors import DatabaseLocked, DatabaseTooNew
 from core.events import Notice
 from core.version import HISTORY_TABLE
 
@@ -91,15 +91,21 @@ def test_two_processes_upgrading_one_file_apply_each_migration_once(
     assert [r[0] for r in snapshot.rows(legacy_db, "upgrade_runs", ["version"])] == list(extra)
 
 
-def hold_write_lock(db: Path, held: threading.Event, release: threading.Event) -> None:
+def hold_write_lock(
+    db: Path,
+    held: threading.Event,
+    release: threading.Event,
+    change: str = "UPDATE society SET name = 'being edited'",
+    finish: str = "ROLLBACK",
+) -> None:
     """Another program mid-write: BEGIN IMMEDIATE and an uncommitted change."""
     conn = sqlite3.connect(db, isolation_level=None)
     try:
         conn.execute("BEGIN IMMEDIATE")
-        conn.execute("UPDATE society SET name = 'being edited'")
+        conn.execute(change)
         held.set()
         release.wait(30)
-        conn.execute("ROLLBACK")
+        conn.execute(finish)
     finally:
         conn.close()
 
@@ -144,3 +150,28 @@ def test_an_upgrade_waits_for_a_lock_released_in_time(legacy_db, lock_holder):
     assert len(waiting_notices(events)) == 1
     kinds = [type(e).__name__ for e in events]
     assert kinds.index("Notice") < kinds.index("MigrationStarted")
+
+
+def test_the_version_is_read_again_once_the_lock_is_ours(legacy_db):
+    """A newer tool upgraded the file while we waited: refuse, don't re-apply."""
+    held, release = threading.Event(), threading.Event()
+    newer = SHIPPED_COUNT + 5
+    holder = threading.Thread(
+        target=hold_write_lock,
+        args=(legacy_db, held, release, f"PRAGMA user_version = {newer}", "COMMIT"),
+    )
+    holder.start()
+    assert held.wait(10)
+    timer = threading.Timer(0.3, release.set)
+    timer.start()
+    events = []
+    try:
+        with pytest.raises(DatabaseTooNew):
+            api.upgrade(legacy_db, backup=False, lock_timeout=20, on_event=events.append)
+    finally:
+        release.set()
+        timer.cancel()
+        holder.join(10)
+    assert events[0].current_version == 0, "the plan was made before the newer tool finished"
+    assert snapshot.version(legacy_db) == newer
+    assert not [e for e in events if type(e).__name__ == "MigrationStarted"]

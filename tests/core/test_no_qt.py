@@ -11,6 +11,8 @@ import pytest
 
 from samples.legacy import Shape, build
 
+pytestmark = pytest.mark.slow  # every test here starts a Python process
+
 ROOT = Path(__file__).resolve().parents[2]
 CORE_MODULES = sorted(
     f"core.{p.stem}" for p in (ROOT / "core").glob("*.py") if p.stem != "__init__"

@@ -19,7 +19,7 @@ from core.errors import (
     NotASocietyDatabase,
 )
 from core.status import SQLITE_MAGIC, State
-from samples.legacy import Shape, build
+from samples.legacy import APP_MODEL_TABLES, Shape, build
 
 
 def set_version(db, version: int) -> None:
@@ -47,6 +47,18 @@ def random_bytes_with_sqlite_header(path):
     return path
 
 
+def app_tables_only(path):
+    """Only the tables the app's model classes make: no society schema to upgrade."""
+    conn = sqlite3.connect(path)
+    try:
+        for create in APP_MODEL_TABLES.values():
+            conn.execute(create)
+        conn.commit()
+    finally:
+        conn.close()
+    return path
+
+
 UNUSABLE = {
     "missing_path": (lambda p: p / "nothing.db", State.MISSING, DatabaseMissing),
     "directory": (
@@ -66,6 +78,11 @@ UNUSABLE = {
     ),
     "another_apps_database": (
         lambda p: other_apps_database(p / "browser.db"),
+        State.NOT_SOCIETY,
+        NotASocietyDatabase,
+    ),
+    "app_model_tables_only": (
+        lambda p: app_tables_only(p / "partial.db"),
         State.NOT_SOCIETY,
         NotASocietyDatabase,
     ),
