@@ -141,19 +141,20 @@ def test_a_migration_may_fix_old_orphans_itself(current_db, migrations_dir):
     assert not [e for e in events if isinstance(e, Notice)]
 
 
-def test_foreign_key_enforcement_is_restored_after_the_upgrade(current_db, migrations_dir):
-    """The engine switches enforcement off around each step and puts it back."""
+def test_enforcement_is_off_during_steps_and_restored_after(current_db, migrations_dir):
+    """A rebuild that drops a parent table works on a connection that enforces keys."""
     from core.connection import open_readwrite
     from core.discovery import load_catalog
     from core.runner import CancelToken, run_upgrade
 
-    write_migration(migrations_dir, NEXT, "noop", "pass")
+    write_migration(migrations_dir, NEXT, "rebuild_ledger", REBUILD_LEDGER)
     conn = open_readwrite(current_db)
     try:
         conn.execute("PRAGMA foreign_keys = ON")
-        run_upgrade(
+        result = run_upgrade(
             conn, current_db, load_catalog(migrations_dir), NEXT, [].append, CancelToken(), 1.0
         )
+        assert result.to_version == NEXT
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     finally:
         conn.close()
