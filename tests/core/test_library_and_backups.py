@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 import stat
 
 import pytest
@@ -100,3 +101,23 @@ def test_a_backup_left_no_partial_files(tmp_path, shape):
     db = build(tmp_path / "society.db", shape, residents=10, ledger_rows=30)
     api.upgrade(db)
     assert [p.suffix for p in (tmp_path / "backups").iterdir()] == [".db"]
+
+
+def test_a_wal_mode_file_is_backed_up_as_one_self_contained_file(legacy_db):
+    conn = sqlite3.connect(legacy_db)
+    try:
+        assert conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal"
+    finally:
+        conn.close()
+    before = snapshot.content(legacy_db)
+
+    result = api.upgrade(legacy_db)
+
+    assert result.to_version == SHIPPED_COUNT
+    copy = snapshot.connect_ro(result.backup)
+    try:
+        assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    finally:
+        copy.close()
+    snapshot.assert_same_content(before, snapshot.content(result.backup))
+    assert sorted(p.name for p in result.backup.parent.iterdir()) == [result.backup.name]
