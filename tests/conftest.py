@@ -6,6 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers.migration_files import copy_shipped
+
+from samples.legacy import Shape, build
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -17,3 +20,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/gui/" in item.path.as_posix() or "qtbot" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture
+def legacy_db(tmp_path: Path) -> Path:
+    """An unversioned file merged by hand from every branch, old orphans included."""
+    return build(tmp_path / "society.db", Shape.MERGED_BY_HAND, residents=30, ledger_rows=200)
+
+
+@pytest.fixture
+def migrations_dir(tmp_path: Path) -> Path:
+    """A copy of the shipped migrations that a test may add to or replace."""
+    return copy_shipped(tmp_path / "migrations")

@@ -6,7 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.recovery.conftest import ROOT, dump, version_of
+from helpers.migration_files import ROOT
+from helpers.snapshot import assert_same_content, content, version
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -20,18 +21,18 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_backup_then_upgrade_then_restore_round_trip(legacy_db: Path, tmp_path: Path) -> None:
-    original = dump(legacy_db)
+    original = content(legacy_db)
     made = run("backup", str(legacy_db), "--out", str(tmp_path / "before.db"))
     assert made.returncode == 0, made.stderr
     assert f"Backup: {tmp_path / 'before.db'}" in made.stdout
 
     assert run("upgrade", str(legacy_db), "--no-backup").returncode == 0
-    assert version_of(legacy_db) == 4
+    assert version(legacy_db) == 4
 
     restored = run("restore", str(tmp_path / "before.db"), str(legacy_db))
     assert restored.returncode == 0, restored.stderr
     assert "kept at" in restored.stdout
-    assert dump(legacy_db) == original
+    assert_same_content(original, content(legacy_db))
 
     listed = run("backups", str(legacy_db))
     assert listed.returncode == 0

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers.snapshot import assert_same_content, content
 
 from core import api
 from core.errors import BackupFailed
 from samples.legacy import Shape, build
-from tests.recovery.conftest import dump
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_too_little_space_for_the_backup_stops_before_any_change(
 ) -> None:
     db = build(tmp_path / "society.db", Shape.VEHICLES, residents=200, ledger_rows=3000)
     assert db.stat().st_size > 256 * 1024
-    before = dump(db)
+    before = content(db)
     before_bytes = db.read_bytes()
 
     with pytest.raises(BackupFailed) as caught:
@@ -50,5 +50,5 @@ def test_too_little_space_for_the_backup_stops_before_any_change(
     assert "not enough free space" in message
     assert "Nothing was migrated" in message
     assert db.read_bytes() == before_bytes
-    assert dump(db) == before
+    assert_same_content(before, content(db))
     assert list(tiny_disk.iterdir()) == []  # no partial copy left behind

@@ -9,10 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers.migration_files import ROOT
+from helpers.snapshot import assert_same_content, content, version
 
 from core import api
 from core.marker import marker_path
-from tests.recovery.conftest import ROOT, dump, version_of
 
 SLOW = '''"""Recount every ledger balance"""
 
@@ -63,12 +64,12 @@ def test_a_killed_upgrade_is_explained_on_next_open_and_a_retry_finishes(
     assert "cut short" in found.summary and "Recount every ledger balance" in found.summary
     assert found.interrupted.backup is not None
     assert Path(found.interrupted.backup).is_file()
-    assert version_of(Path(found.interrupted.backup)) == 0
+    assert version(Path(found.interrupted.backup)) == 0
 
     marker_path(legacy_db).unlink()  # the retry below uses a quick 005 instead
     (migrations_dir / "005_recount.py").write_text('"""Recount"""\ndef upgrade(conn):\n    pass\n')
     api.upgrade(legacy_db, migrations_dir=migrations_dir, backup=False)
-    assert version_of(legacy_db) == 5
+    assert version(legacy_db) == 5
     assert not marker_path(legacy_db).exists()
     assert api.status(legacy_db, migrations_dir).interrupted is None
 
@@ -88,7 +89,7 @@ def test_a_finished_or_failed_upgrade_leaves_no_crash_note(
 def test_a_hot_journal_from_a_killed_writer_is_rolled_back_not_called_damaged(
     legacy_db: Path,
 ) -> None:
-    before = dump(legacy_db)
+    before = content(legacy_db)
     # A writer that spills a big uncommitted change into the file, then dies.
     subprocess.run(
         [
@@ -111,4 +112,4 @@ def test_a_hot_journal_from_a_killed_writer_is_rolled_back_not_called_damaged(
     found = api.status(legacy_db)
 
     assert found.state == "unversioned"
-    assert dump(legacy_db) == before
+    assert_same_content(before, content(legacy_db))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from helpers.snapshot import assert_same_content, content
+
 from core import api
-from tests.recovery.conftest import dump
 
 
 def _rehearsal_folders() -> set[str]:
@@ -41,7 +42,7 @@ def test_a_failing_rehearsal_names_the_migration_and_leaves_the_file(
         "    conn.execute('CREATE TABLE ledger_2024 (id INTEGER)')\n"
         "    raise RuntimeError('the ledger has a row from the future')\n",
     )
-    before = dump(legacy_db)
+    before = content(legacy_db)
 
     rehearsal = api.rehearse(legacy_db, migrations_dir=migrations_dir)
 
@@ -50,7 +51,7 @@ def test_a_failing_rehearsal_names_the_migration_and_leaves_the_file(
     assert "005" in rehearsal.error and "still at version 4" in rehearsal.error
     assert [s.version for s in rehearsal.steps] == [1, 2, 3, 4]
     assert "ledger_2024" not in rehearsal.schema
-    assert dump(legacy_db) == before
+    assert_same_content(before, content(legacy_db))
 
 
 def test_rehearsing_an_up_to_date_file_has_nothing_to_do(legacy_db: Path) -> None:

@@ -6,10 +6,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from helpers.snapshot import assert_same_content, assert_same_rows, content, version
 
 from core import api
 from core.errors import BackupFailed
-from tests.recovery.conftest import dump, version_of
 
 
 def _upgraded_with_backup(db: Path) -> Path:
@@ -19,17 +19,17 @@ def _upgraded_with_backup(db: Path) -> Path:
 
 
 def test_restore_puts_the_backup_back_and_keeps_the_replaced_file(legacy_db: Path) -> None:
-    original = dump(legacy_db)
+    original = content(legacy_db)
     backup = _upgraded_with_backup(legacy_db)
-    upgraded = dump(legacy_db)
+    upgraded = content(legacy_db)
 
     result = api.restore(backup, legacy_db)
 
-    assert dump(legacy_db) == original
+    assert_same_content(original, content(legacy_db))
     assert result.restored_version == 0
     assert result.replaced_kept_at is not None
     assert "_replaced_" in result.replaced_kept_at.name
-    assert dump(result.replaced_kept_at) == upgraded
+    assert_same_content(upgraded, content(result.replaced_kept_at))
 
 
 def test_a_damaged_backup_is_refused_and_nothing_changes(legacy_db: Path) -> None:
@@ -67,7 +67,7 @@ def test_restore_over_a_damaged_database_replaces_it_and_keeps_its_bytes(
 
     result = api.restore(backup, legacy_db)
 
-    assert version_of(legacy_db) == 0
+    assert version(legacy_db) == 0
     assert api.status(legacy_db).state == "unversioned"
     assert result.replaced_kept_at is not None
     assert result.replaced_kept_at.read_bytes() == b"SQLite format 3\x00" + b"\x13" * 5000
@@ -89,7 +89,7 @@ def test_restore_into_a_wal_database_keeps_wal_mode(legacy_db: Path) -> None:
     conn = sqlite3.connect(legacy_db)
     assert conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal"
     conn.close()
-    original_rows = [line for line in dump(legacy_db)[1] if line.startswith("INSERT")]
+    original_rows = content(legacy_db).rows
     backup = _upgraded_with_backup(legacy_db)
 
     api.restore(backup, legacy_db)
@@ -99,7 +99,7 @@ def test_restore_into_a_wal_database_keeps_wal_mode(legacy_db: Path) -> None:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:
         conn.close()
-    assert [line for line in dump(legacy_db)[1] if line.startswith("INSERT")] == original_rows
+    assert_same_rows(original_rows, content(legacy_db).rows)
 
 
 def test_backups_are_listed_newest_first_with_their_versions(legacy_db: Path) -> None:
