@@ -23,7 +23,7 @@ from core.errors import (
     DatabaseUnusable,
     MigrationError,
 )
-from core.events import Event, EventHandler, MigrationStarted, ignore_event
+from core.events import Event, EventHandler, MigrationStarted, Notice, ignore_event
 from core.rehearse import Rehearsal, rehearse_upgrade
 from core.restore import BackupInfo, RestoreResult, list_backups, restore_backup
 from core.runner import CancelToken, UpgradeResult, run_upgrade
@@ -73,6 +73,13 @@ def upgrade(
             file,
             f"The database file or its folder can't be written ({file}). Copy it to a "
             f"folder you can write to, or ask for write access. {UNCHANGED}",
+        )
+    for row in found.changed:
+        on_event(
+            Notice(
+                f"Migration {row.version:03d} was changed after it was applied to this file; "
+                "the file was upgraded by different code than this tool ships."
+            )
         )
     try:
         conn = open_readwrite(file)

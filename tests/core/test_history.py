@@ -89,3 +89,22 @@ def test_a_failed_migration_leaves_no_history_row(legacy_db, migrations_dir):
     with pytest.raises(MigrationFailed):
         api.upgrade(legacy_db, migrations_dir=migrations_dir, backup=False)
     assert [r[0] for r in history_rows(legacy_db)] == list(range(1, SHIPPED_COUNT + 1))
+
+
+def test_upgrading_a_file_with_a_changed_migration_says_so(legacy_db, migrations_dir):
+    api.upgrade(legacy_db, migrations_dir=migrations_dir, backup=False, target=2)
+    edited = shipped_file(migrations_dir, 2)
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n# tidied up later\n")
+    said: list[str] = []
+
+    api.upgrade(
+        legacy_db,
+        migrations_dir=migrations_dir,
+        backup=False,
+        on_event=lambda e: said.append(e.text),
+    )
+
+    assert [t for t in said if "changed after it was applied" in t] == [
+        "Migration 002 was changed after it was applied to this file; "
+        "the file was upgraded by different code than this tool ships."
+    ]
