@@ -21,6 +21,10 @@ from core.errors import ForbiddenInMigration
 _OWNED_PRAGMAS = frozenset(
     {"user_version", "foreign_keys", "journal_mode", "schema_version", "writable_schema"}
 )
+# Some errors (SQLITE_FULL, an interrupt) make SQLite roll back the whole
+# transaction. A migration that catches one and goes on would then write
+# outside any transaction, one autocommit at a time: deny all of it.
+LOST_TRANSACTION = "a statement after SQLite had rolled the migration back"
 _DENIED_ACTIONS = frozenset(
     {sqlite3.SQLITE_TRANSACTION, sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH}
 )
@@ -83,6 +87,9 @@ class EngineConnection(sqlite3.Connection):
         def authorize(
             action: int, arg1: str | None, arg2: str | None, _db: str | None, _src: str | None
         ) -> int:
+            if not self.in_transaction:  # SQLite rolled it all back (disk full, ...):
+                log.denied.append(LOST_TRANSACTION)  # nothing more may autocommit
+                return sqlite3.SQLITE_DENY
             if action in _DENIED_ACTIONS:
                 log.denied.append(_describe(action, arg1))
                 return sqlite3.SQLITE_DENY

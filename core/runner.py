@@ -37,7 +37,7 @@ from core.events import (
     StepInfo,
     UpgradeFinished,
 )
-from core.guard import EngineConnection, WriteLog
+from core.guard import LOST_TRANSACTION, EngineConnection, WriteLog
 from core.version import read_version, record, write_version
 
 PROGRESS_OPS = 20_000  # SQLite VM steps between cancel checks
@@ -219,15 +219,22 @@ def _run_guarded(conn: EngineConnection, migration: Migration, cancel: CancelTok
                 migration.upgrade(conn)
             except sqlite3.DatabaseError as exc:
                 if log.denied:
-                    raise ForbiddenInMigration(
-                        f"it tried {log.denied[-1]}, which only the engine may do"
-                    ) from exc
+                    raise _refusal(log) from exc
                 raise
     finally:
         conn.set_progress_handler(None, 0)
-    if log.denied:  # the migration swallowed the refusal; it still doesn't pass
-        raise ForbiddenInMigration(f"it tried {log.denied[-1]}, which only the engine may do")
+    if log.denied or not conn.in_transaction:  # it swallowed a refusal or a fatal error
+        raise _refusal(log)
     return log
+
+
+def _refusal(log: WriteLog) -> ForbiddenInMigration:
+    if not log.denied or LOST_TRANSACTION in log.denied:
+        return ForbiddenInMigration(
+            "SQLite had already rolled it back after an error (such as a full disk) "
+            "that the migration caught and went on from"
+        )
+    return ForbiddenInMigration(f"it tried {log.denied[-1]}, which only the engine may do")
 
 
 def _is_interrupt(exc: BaseException) -> bool:

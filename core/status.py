@@ -226,6 +226,8 @@ def _rows(
     if note is not None and marker.running_elsewhere(note):
         summary += " Another program is upgrading it right now."
         note = None
+    elif note is not None and note.version <= version:
+        note = None  # that migration committed; the kill came after it and undid nothing
     elif note is not None:
         summary = f"{summary} {note.text}"
     return DatabaseStatus(
