@@ -66,7 +66,7 @@ def make_backup(
     while destination.exists():  # two backups in one second: don't overwrite
         destination = destination.with_name(f"{destination.stem}-{n}{destination.suffix}")
         n += 1
-    partial = destination.with_name(destination.name + ".partial")
+    partial = destination.with_name(f"{destination.name}.{os.getpid()}.partial")
     emit(BackupStarted(destination))
     began = time.perf_counter()
     try:
@@ -81,7 +81,7 @@ def make_backup(
             )
         if (got_version, got_counts) != (version, row_counts(conn)):
             raise _failed(db_path, "the copy does not hold the same rows as the database")
-        os.replace(partial, destination)
+        destination = _claim(partial, destination)
     except (BackupFailed, DatabaseCorrupt):
         partial.unlink(missing_ok=True)
         raise
@@ -90,6 +90,20 @@ def make_backup(
         raise _failed(db_path, f"writing {destination} failed ({_why(exc)})") from exc
     emit(BackupDone(destination, time.perf_counter() - began))
     return destination
+
+
+def _claim(partial: Path, destination: Path) -> Path:
+    """Give the checked copy its name, never another's (two upgrades in one second)."""
+    stem, n = destination.stem, 1
+    while True:
+        try:
+            os.link(partial, destination)  # fails if the name is taken, unlike a rename
+        except FileExistsError:
+            destination = destination.with_name(f"{stem}-{n}{destination.suffix}")
+            n += 1
+            continue
+        partial.unlink()
+        return destination
 
 
 def read_copy(path: Path) -> tuple[str, int, dict[str, int]]:

@@ -53,7 +53,7 @@ def write(db_path: Path, version: int, description: str, backup: Path | None) ->
         pid=os.getpid(),
     )
     target = marker_path(db_path)
-    partial = target.with_name(target.name + ".tmp")
+    partial = target.with_name(f"{target.name}.{os.getpid()}.tmp")  # two upgrades at once
     partial.write_text(json.dumps(asdict(note)), encoding="utf-8")
     os.replace(partial, target)
 
