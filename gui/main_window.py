@@ -1,9 +1,10 @@
 """The main window: open a society database, see its migrations, upgrade it safely.
 
 The window only shows and asks; the work is :mod:`core`'s. Looking at a file
-(:func:`core.api.status`) is instant and read-only, so it runs here; an
-upgrade runs on a :class:`~gui.worker.UpgradeWorker` in its own ``QThread``,
-and the window follows it through the engine's events.
+(:func:`core.api.status`) is instant and read-only, so it runs here. An
+upgrade, a restore and a test on a copy each run on a worker
+(:mod:`gui.worker`) in its own ``QThread``, started and followed by the
+:class:`~gui.job_controller.JobController`; the window says what they did.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThread, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QProgressBar,
     QSplitter,
     QTableView,
@@ -32,44 +32,53 @@ from PySide6.QtWidgets import (
 
 from core import api
 from core.errors import MigrationError
-from core.events import (
-    BackupDone,
-    BackupProgress,
-    BackupStarted,
-    MigrationApplied,
-    MigrationRolledBack,
-    MigrationStarted,
-    Notice,
-    PlanReady,
-    UpgradeFinished,
-)
+from core.rehearse import Rehearsal
+from core.restore import BackupInfo, RestoreResult
 from core.runner import UpgradeResult
 from core.status import DatabaseStatus, State
+from gui.dialogs import (
+    FILE_FILTERS,
+    ask,
+    close_text,
+    new_database_text,
+    plan_text,
+    restore_text,
+    tell,
+)
+from gui.job_controller import JobController, JobOutcome
 from gui.log_panel import LogPanel
 from gui.migrations_model import DESCRIPTION, MigrationsModel
+from gui.rehearsal_report import log_rehearsal, show_rehearsal
+from gui.restore_dialog import RestoreDialog
 from gui.settings import Settings
-from gui.status_panel import StatusPanel
-from gui.worker import UNEXPECTED, UpgradeWorker, details_of
+from gui.status_panel import StatusPanel, interrupted_text
+from gui.worker import JobWorker, RehearseWorker, RestoreWorker, UpgradeWorker, details_of
 
 APP_TITLE = "Society DB Migrator"
-FILE_FILTERS = "SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)"
 CAN_UPGRADE = frozenset({State.NEW, State.UNVERSIONED, State.PENDING})
+UNREADABLE_STATUS = (
+    "The file could not be checked because of an unexpected problem inside this tool. "
+    "Nothing was changed. The technical details help whoever maintains the tool."
+)
 
 # confirm(title, question, yes_label) -> True to go ahead. Tests replace it.
 Confirm = Callable[[str, str, str], bool]
 
 
 class MainWindow(QMainWindow):
-    """One database at a time: its status, its migrations, the upgrade and the log.
+    """One database at a time: its status, its migrations, its jobs and the log.
 
     Signals:
         database_opened(object): the ``DatabaseStatus`` just read for the open file.
-        upgrade_finished(bool): an upgrade's thread has ended; True if it ran to the end
-            (or stopped between migrations as asked), False if it failed or was cancelled.
+        upgrade_finished(bool): an upgrade's thread has ended; True if it ran to the end,
+            False if it failed or was cancelled (even between migrations).
+        job_finished(object): any job (upgrade, restore, test on a copy) has ended and
+            the window shows its result: the ``JobOutcome``.
     """
 
     database_opened = Signal(object)
     upgrade_finished = Signal(bool)
+    job_finished = Signal(object)
 
     def __init__(self, migrations_dir: Path | str | None = None) -> None:
         super().__init__()
@@ -79,17 +88,18 @@ class MainWindow(QMainWindow):
         self._path: Path | None = None
         self._status: DatabaseStatus | None = None
         self._sample = False
-        self._thread: QThread | None = None
-        self._worker: UpgradeWorker | None = None
-        self._upgrade_ok = False
         self._close_when_done = False
-        self._last_failure_text = ""
 
         self.setWindowTitle(APP_TITLE)
         self.setAcceptDrops(True)
         self.model = MigrationsModel(self)
         self._make_actions()
         self.setCentralWidget(self._make_body())
+        self.jobs = JobController(
+            self.model, self.view, self.progress, self.progress_label, self.log, self
+        )
+        self.jobs.ended.connect(self._on_jobs_ended)
+        self.jobs.reset_progress(0)
         self._make_menus()
         self._update_actions()
         self.resize(960, 680)
@@ -127,6 +137,19 @@ class MainWindow(QMainWindow):
             "Ctrl+U",
             self._on_upgrade_action_triggered,
         )
+        self.rehearse_action = self._action(
+            "&Test on a copy",
+            "Run the pending migrations on a temporary copy and report what would happen; "
+            "the real file is not touched",
+            "Ctrl+T",
+            self._on_rehearse_action_triggered,
+        )
+        self.restore_action = self._action(
+            "&Restore…",
+            "Put a backup back in place of this database; the current file is kept aside first",
+            "Ctrl+Shift+R",
+            self._on_restore_action_triggered,
+        )
         self.cancel_action = self._action(
             "&Cancel",
             "Stop the upgrade after the migration that is running; press again to stop "
@@ -148,7 +171,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         database_menu = self.menuBar().addMenu("&Database")
         database_menu.addAction(self.upgrade_action)
+        database_menu.addAction(self.rehearse_action)
         database_menu.addAction(self.cancel_action)
+        database_menu.addSeparator()
+        database_menu.addAction(self.restore_action)
         self._fill_recent_menu()
 
     def add_action_button(self, action: QAction, name: str) -> QToolButton:
@@ -170,15 +196,18 @@ class MainWindow(QMainWindow):
         open_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.add_action_button(self.reload_action, "reloadButton")
         self.add_action_button(self.upgrade_action, "upgradeButton")
+        self.add_action_button(self.rehearse_action, "rehearseButton")
         self.add_action_button(self.cancel_action, "cancelButton")
+        self.add_action_button(self.restore_action, "restoreButton")
 
         self.status_panel = StatusPanel()
+        self.status_panel.banner.retry_requested.connect(self._on_upgrade_action_triggered)
+        self.status_panel.banner.restore_requested.connect(self._on_banner_restore_requested)
         layout.addWidget(self.status_panel)
 
         self.progress_label = QLabel(objectName="progressLabel", wordWrap=True)
         self.progress = QProgressBar(objectName="progressBar")
-        self.progress.setToolTip("How many of this upgrade's migrations are done")
-        self._reset_progress(0)
+        self.progress.setToolTip("How far the safety copy, or the migrations, have got")
         layout.addWidget(self.progress_label)
         layout.addWidget(self.progress)
 
@@ -206,8 +235,8 @@ class MainWindow(QMainWindow):
 
     @property
     def is_busy(self) -> bool:
-        """An upgrade is running: the file can't be changed now."""
-        return self._thread is not None
+        """A job (upgrade, restore, test on a copy) is running: the file can't change now."""
+        return self.jobs.busy
 
     @property
     def path(self) -> Path | None:
@@ -216,15 +245,18 @@ class MainWindow(QMainWindow):
     def open_database(self, path: Path | str, *, sample: bool = False) -> DatabaseStatus | None:
         """Show where ``path`` stands; never raises, whatever the file is."""
         if self.is_busy:
-            self.log.add("Another file can't be opened while an upgrade is running.")
+            self.log.add(f"Another file can't be opened while the {self.jobs.kind} is running.")
             return None
         file = Path(path).expanduser().absolute()
         self._path, self._sample = file, sample
         self.model.set_rows(())
-        self._reset_progress(0)
+        self.jobs.reset_progress(0)
         status = self._read_status()
         if status is not None:
             self.log.add(f"Opened {file.name}: {status.summary}")
+            if status.interrupted is not None:
+                text = interrupted_text(status.interrupted, status.current_version)
+                self.log.add(text, failure=True)
             if status.state is State.MISSING:
                 self._settings.forget_file(str(file))
             elif not sample:
@@ -242,13 +274,13 @@ class MainWindow(QMainWindow):
             self._show_problem(str(exc), "")
             return None
         except Exception as exc:
-            self._show_problem(UNEXPECTED, details_of(exc))
+            self._show_problem(UNREADABLE_STATUS, details_of(exc))
             return None
         self.model.set_rows(status.migrations, keep_marks=keep_marks)
         self.status_panel.show_status(status, sample=self._sample)
         self.setWindowTitle(f"{self._path.name} - {APP_TITLE}")
         if not keep_marks:
-            self._reset_progress(len(status.pending))
+            self.jobs.reset_progress(len(status.pending))
         self._status = status
         self._update_actions()
         self.database_opened.emit(status)
@@ -308,7 +340,7 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
         self.open_database(dropped)
 
-    # --- upgrading ---------------------------------------------------------------
+    # --- upgrading, restoring, testing on a copy ----------------------------------
 
     @Slot()
     def _on_upgrade_action_triggered(self) -> None:
@@ -317,168 +349,128 @@ class MainWindow(QMainWindow):
         status = self._read_status()  # the file may have changed since it was opened
         if status is None or status.state not in CAN_UPGRADE or not status.writable:
             return
-        if not self.confirm("Upgrade the database?", _plan_text(status), "Upgrade"):
-            self.log.add("Upgrade not started; the file was not changed.")
+        if status.state is State.NEW:
+            asked = self.confirm("Set up a new database?", new_database_text(status), "Set it up")
+            declined = "Not set up; the file was not changed (it is still empty)."
+        else:
+            asked = self.confirm("Upgrade the database?", plan_text(status), "Upgrade")
+            declined = "Upgrade not started; the file was not changed."
+        if not asked:
+            self.log.add(declined)
             return
-        self._start_upgrade(self._path)
+        self._start(
+            UpgradeWorker(self._path, self.migrations_dir), f"Upgrading {status.path.name}…"
+        )
 
-    def _start_upgrade(self, path: Path) -> None:
-        self._upgrade_ok = False
-        self._last_failure_text = ""
-        self._worker = UpgradeWorker(path, self.migrations_dir)
-        self._thread = QThread(self)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.event.connect(self._on_worker_event)
-        self._worker.completed.connect(self._on_worker_completed)
-        self._worker.cancelled.connect(self._on_worker_cancelled)
-        self._worker.failed.connect(self._on_worker_failed)
-        self._worker.finished.connect(self._thread.quit)
-        self._thread.finished.connect(self._worker.deleteLater)
-        self._thread.finished.connect(self._on_thread_finished)
+    @Slot()
+    def _on_rehearse_action_triggered(self) -> None:
+        if self.is_busy or self._path is None:
+            return
+        status = self._read_status()
+        if status is None or status.state not in CAN_UPGRADE:
+            return
+        self._start(
+            RehearseWorker(self._path, self.migrations_dir),
+            f"Testing the upgrade on a temporary copy of {status.path.name}; "
+            "the real file is not touched…",
+        )
+
+    @Slot()
+    def _on_restore_action_triggered(self) -> None:
+        self.open_restore_dialog()
+
+    @Slot()
+    def _on_banner_restore_requested(self) -> None:
+        note = self._status.interrupted if self._status is not None else None
+        self.open_restore_dialog(Path(note.backup) if note and note.backup else None)
+
+    def open_restore_dialog(self, preselect: Path | None = None) -> RestoreDialog | None:
+        """Show the open file's backups (``preselect`` chosen); None while busy or no file."""
+        if self.is_busy or self._path is None:
+            return None
+        dialog = RestoreDialog(self._path, self.migrations_dir, preselect=preselect, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.backup_chosen.connect(self._on_restore_dialog_backup_chosen)
+        dialog.open()
+        return dialog
+
+    @Slot(object)
+    def _on_restore_dialog_backup_chosen(self, backup: BackupInfo) -> None:
+        if self.is_busy or self._path is None:
+            return
+        if not self.confirm("Restore this backup?", restore_text(backup, self._path), "Restore"):
+            self.log.add("Restore not started; the file was not changed.")
+            return
+        self._start(
+            RestoreWorker(backup.path, self._path, self.migrations_dir),
+            f"Restoring {self._path.name} from {backup.path}…",
+        )
+
+    def _start(self, worker: JobWorker, intro: str) -> None:
         self.cancel_action.setText("&Cancel")
-        self.log.add(f"Upgrading {path.name}…")
+        self.jobs.start(worker, intro)
         self._update_actions()
-        self._thread.start()
 
     @Slot()
     def _on_cancel_action_triggered(self) -> None:
-        if self._worker is None:
-            return
-        if not self._worker.cancel_requested:
-            self._worker.cancel()
-            self.log.add(
-                "Cancelling: the upgrade stops after the migration that is running now. "
-                "Press Cancel again to stop that one too; its changes will be undone."
-            )
+        self.jobs.cancel()
+        if self.jobs.cancel_requested:
             self.cancel_action.setText("Stop &now")
-        else:
-            self._worker.cancel(interrupt=True)
-            self.log.add("Stopping now: the running migration is being rolled back.")
-            self.cancel_action.setEnabled(False)
+        self._update_actions()
 
     @Slot(object)
-    def _on_worker_event(self, event: object) -> None:
-        match event:
-            case PlanReady(steps=steps):
-                self._reset_progress(len(steps))
-                self.log.add(event.text)
-            case BackupStarted() | BackupDone() | Notice():
-                self.progress_label.setText(event.text)
-                self.log.add(event.text)
-            case BackupProgress():
-                self.progress_label.setText(event.text)
-            case MigrationStarted(step=step):
-                self.model.mark_running(step.version)
-                row = self.model.row_of(step.version)
-                if row is not None:
-                    self.view.scrollTo(self.model.index(row, 0))
-                self.progress_label.setText(event.text)
-                self.log.add(event.text)
-            case MigrationApplied(step=step, index=index, seconds=seconds):
-                self.model.mark_applied(step.version, seconds)
-                self.progress.setValue(index)
-                self.log.add(event.text)
-            case MigrationRolledBack(step=step, reason=reason, cancelled=cancelled):
-                if cancelled:
-                    self.model.mark_rolled_back(step.version)
-                else:
-                    self.model.mark_failed(step.version, reason)
-                    self._last_failure_text = event.text
-                self.progress_label.setText(event.text)
-                self.log.add(event.text, failure=not cancelled)
-            case UpgradeFinished():
-                self.progress_label.setText(event.text)
-                self.log.add(event.text)
-
-    @Slot(object)
-    def _on_worker_completed(self, result: UpgradeResult) -> None:
-        self._upgrade_ok = not result.cancelled
-        if result.backup is not None:
-            self.log.add(f"The safety copy from before the upgrade is kept at {result.backup}")
-
-    @Slot(str)
-    def _on_worker_cancelled(self, message: str) -> None:
-        self.progress_label.setText(message)
-        self.log.add(message)
-
-    @Slot(str, str)
-    def _on_worker_failed(self, message: str, details: str) -> None:
-        if message != self._last_failure_text:  # a rollback has already been logged
-            self.log.add(message, failure=True)
-        self.progress_label.setText(message)
-        if details:
-            self.log.add_details(message, details)
-        self._show_error("The upgrade did not finish", message)
-
-    @Slot()
-    def _on_thread_finished(self) -> None:
-        if self._thread is not None:
-            self._thread.deleteLater()
-        self._thread = None
-        self._worker = None
-        self._read_status(keep_marks=True)
+    def _on_jobs_ended(self, outcome: JobOutcome) -> None:
+        self._read_status(keep_marks=outcome.kind != RestoreWorker.kind)
         self._fill_recent_menu()
         self._update_actions()
-        self.upgrade_finished.emit(self._upgrade_ok)
+        match outcome.result:
+            case UpgradeResult(backup=Path() as backup):
+                self.log.add(f"The safety copy from before the upgrade is kept at {backup}")
+            case RestoreResult(restored_version=version, replaced_kept_at=kept):
+                kept_text = f" The file it replaced is kept at {kept}" if kept else ""
+                self.log.add(f"Restore finished: the database is at version {version}.{kept_text}")
+            case Rehearsal() as rehearsal:
+                log_rehearsal(self.log, rehearsal)
+                if not self._close_when_done:
+                    show_rehearsal(self, rehearsal)
+        if outcome.error is not None and not self._close_when_done:
+            tell(self, f"The {outcome.kind} did not finish", outcome.error)
+        if outcome.kind == UpgradeWorker.kind:
+            self.upgrade_finished.emit(outcome.ok)
+        self.job_finished.emit(outcome)
         if self._close_when_done:
             self.close()
-
-    def _reset_progress(self, steps: int) -> None:
-        self.progress.setRange(0, max(steps, 1))
-        self.progress.setValue(0)
-        self.progress.setFormat("%v of %m migrations done" if steps else "Nothing to do")
-        self.progress_label.setText(
-            f"Ready to apply {steps} migration{'s' if steps != 1 else ''}." if steps else ""
-        )
 
     def _update_actions(self) -> None:
         busy = self.is_busy
         status = self._status if self._path is not None else None
-        can_upgrade = (
-            status is not None
-            and status.state in CAN_UPGRADE
-            and status.writable
-            and bool(status.pending)
-        )
+        can_rehearse = status is not None and status.state in CAN_UPGRADE and bool(status.pending)
+        can_upgrade = can_rehearse and status is not None and status.writable
         self.open_action.setEnabled(not busy)
         self.reload_action.setEnabled(not busy and self._path is not None)
         self.upgrade_action.setEnabled(not busy and can_upgrade)
-        self.cancel_action.setEnabled(busy and not self._close_when_done)
+        self.rehearse_action.setEnabled(not busy and can_rehearse)
+        self.restore_action.setEnabled(not busy and self._path is not None)
+        self.cancel_action.setEnabled(self.jobs.can_cancel and not self._close_when_done)
         self.recent_menu.setEnabled(not busy and not self.recent_menu.isEmpty())
-
-    # --- asking and telling --------------------------------------------------------
+        banner = self.status_panel.banner
+        banner.retry_button.setEnabled(not busy and can_upgrade)
+        banner.restore_button.setEnabled(not busy and self._path is not None)
 
     def _ask(self, title: str, question: str, yes: str) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, title, question, parent=self)
-        go = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(go)
-        box.exec()
-        return box.clickedButton() is go
-
-    def _show_error(self, title: str, message: str) -> None:
-        """Tell without blocking: the window stays usable behind the message."""
-        box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=self)
-        box.setObjectName("errorDialog")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        return ask(self, title, question, yes)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.is_busy:
             event.ignore()
+            kind = self.jobs.kind
             if self._close_when_done or not self.confirm(
-                "Stop the upgrade and close?",
-                "An upgrade is running. If you close now, the migration that is running "
-                "is rolled back and the ones already finished stay; the window closes as "
-                "soon as the database is safe.",
-                "Stop and close",
+                f"Stop the {kind} and close?", close_text(kind), "Stop and close"
             ):
                 return
             self._close_when_done = True
-            assert self._worker is not None
-            self._worker.cancel(interrupt=True)
-            self.log.add("Stopping the upgrade; the window closes when the database is safe.")
+            self.jobs.stop()
+            self.log.add(f"Stopping the {kind}; the window closes when the database is safe.")
             self._update_actions()
             return
         self._settings.save_geometry(self.saveGeometry())
@@ -490,16 +482,3 @@ def _dropped_file(event: QDragEnterEvent | QDropEvent) -> str | None:
     if len(urls) == 1 and urls[0].isLocalFile():
         return urls[0].toLocalFile()
     return None
-
-
-def _plan_text(status: DatabaseStatus) -> str:
-    steps = "\n".join(f"  • {m.version:03d}  {m.description}" for m in status.pending)
-    n = len(status.pending)
-    return (
-        f"Upgrade {status.path.name} from version {status.current_version} to version "
-        f"{status.latest_version}?\n\n"
-        f"{'This migration' if n == 1 else f'These {n} migrations'} will run, "
-        f"each all-or-nothing:\n{steps}\n\n"
-        "A safety copy of the file is made first, in the “backups” folder beside it. "
-        "Close the Society Management System before you start."
-    )

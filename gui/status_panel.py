@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QToolButton, QWidget
 
+from core.marker import InterruptedUpgrade
 from core.status import DatabaseStatus, State
 
 PROMPT = (
@@ -34,6 +35,28 @@ BADGES: dict[State, tuple[str, str]] = {
 }
 
 
+BANNER_STYLE = (
+    "QFrame#interruptedBanner { background:#fff4e5; border:2px solid #9a5b00; border-radius:4px }"
+    "QLabel { color:#3d2600 }"
+)
+
+
+def interrupted_text(note: InterruptedUpgrade, version: int | None) -> str:
+    """The crash note in plain words: what was running, where the file is, the backup."""
+    at = f"version {version}" if version is not None else "the version before it"
+    backup = (
+        f"The safety copy taken before it is {note.backup}."
+        if note.backup
+        else "No safety copy was taken before it (it was started without one)."
+    )
+    return (
+        f"The last upgrade did not finish. It was cut short (the program was closed or the "
+        f"computer lost power) while migration {note.version:03d} ({note.description}) was "
+        f"running. SQLite undid that migration, so the file is intact at {at}. {backup} "
+        "Retry the upgrade, or restore the safety copy."
+    )
+
+
 def _label(name: str, *, selectable: bool = False) -> QLabel:
     label = QLabel(objectName=name, wordWrap=True)
     if selectable:
@@ -41,8 +64,49 @@ def _label(name: str, *, selectable: bool = False) -> QLabel:
     return label
 
 
+class InterruptedBanner(QFrame):
+    """The warning after a crash (``interruptedBanner``), with Retry and Restore at hand.
+
+    Signals:
+        retry_requested(): the person pressed Retry.
+        restore_requested(): the person pressed Restore.
+    """
+
+    retry_requested = Signal()
+    restore_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, objectName="interruptedBanner")
+        self.setStyleSheet(BANNER_STYLE)
+        self.text = _label("interruptedText", selectable=True)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.retry_button = QToolButton(objectName="retryButton", text="Retry")
+        self.retry_button.setToolTip("Run the upgrade again; a new safety copy is made first")
+        self.retry_button.clicked.connect(self._on_retry_button_clicked)
+        self.restore_button = QToolButton(objectName="bannerRestoreButton", text="Restore…")
+        self.restore_button.setToolTip("Put the safety copy from before the upgrade back")
+        self.restore_button.clicked.connect(self._on_restore_button_clicked)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.retry_button)
+        layout.addWidget(self.restore_button)
+        self.hide()
+
+    def show_note(self, note: InterruptedUpgrade, version: int | None) -> None:
+        self.text.setText("⚠ " + interrupted_text(note, version))
+        self.show()
+
+    @Slot()
+    def _on_retry_button_clicked(self) -> None:
+        self.retry_requested.emit()
+
+    @Slot()
+    def _on_restore_button_clicked(self) -> None:
+        self.restore_requested.emit()
+
+
 class StatusPanel(QFrame):
-    """File path, state badge, versions and the state in words (``statusLabel``).
+    """File path, state badge, versions, the state in words (``statusLabel``), crash banner.
 
     Signals: none.
     """
@@ -67,6 +131,8 @@ class StatusPanel(QFrame):
         layout.addWidget(self.status, 1, 0)
         layout.addWidget(self.version, 1, 1, Qt.AlignmentFlag.AlignRight)
         layout.addWidget(self.sample, 2, 0, 1, 2)
+        self.banner = InterruptedBanner()
+        layout.addWidget(self.banner, 3, 0, 1, 2)
         layout.setColumnStretch(0, 1)
         self.show_prompt()
 
@@ -80,19 +146,26 @@ class StatusPanel(QFrame):
     def show_status(self, status: DatabaseStatus, *, sample: bool = False) -> None:
         latest = status.latest_version
         current = "unknown" if status.current_version is None else status.current_version
+        note = status.interrupted
+        words = status.summary
+        if note is not None:  # said in the banner instead, in full
+            words = words.removesuffix(f" {note.text}")
         self._show(
             f"<b>File:</b> {html.escape(str(status.path))}",
-            status.summary,
+            words,
             f"Version {current} · latest {latest}",
             BADGES[status.state],
         )
         self.sample.setVisible(sample)
+        if note is not None:
+            self.banner.show_note(note, status.current_version)
 
     def _show(self, file: str, words: str, version: str, badge: tuple[str, str] | None) -> None:
         self.file.setText(file)
         self.status.setText(words)
         self.version.setText(version)
         self.sample.hide()
+        self.banner.hide()
         self.badge.setVisible(badge is not None)
         if badge is not None:
             text, colour = badge

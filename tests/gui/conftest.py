@@ -22,7 +22,7 @@ def private_settings(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def make_window(qtbot) -> Iterator[Callable[..., MainWindow]]:
-    """Build windows whose upgrade is always over (rolled back if need be) at teardown."""
+    """Build windows whose job is always over (rolled back if need be) at teardown."""
     windows: list[MainWindow] = []
 
     def make(migrations_dir: Path | None = None) -> MainWindow:
@@ -35,7 +35,7 @@ def make_window(qtbot) -> Iterator[Callable[..., MainWindow]]:
     yield make
     for window in windows:
         if window.is_busy:
-            window._worker.cancel(interrupt=True)
+            window.jobs.stop()
             qtbot.waitUntil(lambda w=window: not w.is_busy, timeout=UPGRADE_TIMEOUT_MS)
 
 

@@ -6,6 +6,8 @@ import sqlite3
 from pathlib import Path
 
 from helpers.migration_files import copy_shipped, write_migration
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from gui.main_window import MainWindow
 from gui.migrations_model import STATUS
@@ -55,6 +57,15 @@ class Answers:
 def statuses(window: MainWindow) -> list[str]:
     model = window.model
     return [model.data(model.index(row, STATUS)) for row in range(model.rowCount())]
+
+
+def click(qtbot, parent: QWidget, name: str) -> QAbstractButton:
+    """Click the button called ``name`` inside ``parent``, as a person would."""
+    button = parent.findChild(QAbstractButton, name)
+    assert button is not None, name
+    assert button.isEnabled(), f"{name} is disabled"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    return button
 
 
 def user_version(path: Path) -> int:

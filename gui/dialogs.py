@@ -1,0 +1,87 @@
+"""The window's questions and messages: what they say, and the small boxes that say it.
+
+``ask`` is the one blocking question (the window's ``confirm``, which tests
+replace); ``tell`` never blocks, so the window stays usable behind it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from core.restore import BackupInfo
+from core.status import DatabaseStatus
+
+FILE_FILTERS = "SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)"
+CLOSE_SOFTLY = "Close the Society Management System before you start."
+
+
+def ask(parent: QWidget, title: str, question: str, yes: str) -> bool:
+    """A modal question with ``yes`` and Cancel; True if the person chose ``yes``."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, question, parent=parent)
+    go = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(go)
+    box.exec()
+    return box.clickedButton() is go
+
+
+def tell(
+    parent: QWidget, title: str, message: str, *, name: str = "errorDialog", warning: bool = True
+) -> QMessageBox:
+    """Show a message without blocking; it deletes itself when closed."""
+    icon = QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information
+    box = QMessageBox(icon, title, message, parent=parent)
+    box.setObjectName(name)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
+def plan_text(status: DatabaseStatus) -> str:
+    steps = "\n".join(f"  • {m.version:03d}  {m.description}" for m in status.pending)
+    n = len(status.pending)
+    return (
+        f"Upgrade {status.path.name} from version {status.current_version} to version "
+        f"{status.latest_version}?\n\n"
+        f"{'This migration' if n == 1 else f'These {n} migrations'} will run, "
+        f"each all-or-nothing:\n{steps}\n\n"
+        "A safety copy of the file is made first, in the “backups” folder beside it. "
+        f"{CLOSE_SOFTLY}"
+    )
+
+
+def new_database_text(status: DatabaseStatus) -> str:
+    n = len(status.pending)
+    return (
+        "This file is empty. Set it up as a new society database?\n\n"
+        f"{status.path}\n\ngets the tables of version {status.latest_version}: "
+        f"{n} migration{'s' if n != 1 else ''} run, each all-or-nothing. "
+        "Choose Cancel if you meant to open another file."
+    )
+
+
+def restore_text(backup: BackupInfo, db: Path) -> str:
+    version = "version unknown" if backup.version is None else f"version {backup.version}"
+    return (
+        f"Put back {backup.path.name} ({version}, saved {backup.taken_at:%Y-%m-%d %H:%M}) "
+        f"in place of {db.name}?\n\n"
+        "The current file will be kept aside in backups/ first, so it can be put back too. "
+        f"The backup is checked before anything is replaced. {CLOSE_SOFTLY}"
+    )
+
+
+def close_text(kind: str) -> str:
+    """Why closing now waits, for a job of this ``kind``."""
+    if kind == "restore":
+        return (
+            "A restore is running; it takes a moment and is not stopped half way. "
+            "The window closes as soon as it has finished."
+        )
+    return (
+        f"The {kind} is running. If you close now, the migration that is running "
+        "is rolled back and the ones already finished stay; the window closes as "
+        "soon as the database is safe."
+    )

@@ -1,0 +1,94 @@
+"""Test on a copy: what an upgrade would do, shown in full, with the real file untouched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from gui_helpers import UPGRADE_TIMEOUT_MS, click, statuses
+from helpers.migration_files import copy_shipped, fail_after_real_work
+from PySide6.QtWidgets import QMessageBox, QProgressBar
+
+from core import api
+from samples.legacy import Shape, build
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+
+def fingerprint(path: Path) -> tuple[bytes, int, list[str]]:
+    """The file's bytes, its modification time and everything beside it."""
+    return path.read_bytes(), path.stat().st_mtime_ns, sorted(p.name for p in path.parent.iterdir())
+
+
+def rehearse(qtbot, window):
+    with qtbot.waitSignal(window.job_finished, timeout=UPGRADE_TIMEOUT_MS) as blocker:
+        click(qtbot, window, "rehearseButton")
+        assert window.is_busy and not window.upgrade_action.isEnabled()
+    (outcome,) = blocker.args
+    assert outcome.kind == "test on a copy" and outcome.error is None
+    return outcome.result
+
+
+def test_test_on_a_copy_reports_each_migration_and_the_schema_and_touches_nothing(
+    qtbot, window, tmp_path
+):
+    path = build(tmp_path / "society.db", Shape.MERGED_BY_HAND, residents=10, ledger_rows=40)
+    before = fingerprint(path)
+    window.open_database(path)
+
+    rehearsal = rehearse(qtbot, window)
+
+    assert rehearsal.succeeded and [s.version for s in rehearsal.steps] == [1, 2, 3, 4]
+    assert fingerprint(path) == before  # bytes, mtime, and nothing left beside it
+    assert statuses(window) == ["Pending"] * 4  # the real file's rows are not marked
+    bar = window.findChild(QProgressBar, "progressBar")
+    assert bar.value() == bar.maximum() == 4
+    log = window.log.text()
+    assert "On the copy: Applying migration 001" in log
+    assert "Rehearsal on a copy: all 4 migrations would succeed (version 0 to 4" in log
+    assert "The real file was not touched." in log
+    for step in rehearsal.steps:
+        assert f"{step.version:03d}  {step.description}: succeeded in " in log
+    assert "Tables the file would have afterwards" in log
+    assert "sessions (" in log  # the table migration 004 creates, with its columns
+    box = window.findChild(QMessageBox, "rehearsalDialog")
+    assert box is not None and box.windowTitle() == "Test on a copy: all would succeed"
+    assert "001" in box.informativeText() and "sessions" in box.detailedText()
+    assert window.upgrade_action.isEnabled()  # and now for real, if the person wants
+
+
+def test_a_failing_migration_in_the_test_is_shown_and_the_file_is_unchanged(
+    qtbot, make_window, tmp_path
+):
+    folder = copy_shipped(tmp_path / "migrations")
+    fail_after_real_work(folder, 3)
+    data = tmp_path / "data"
+    data.mkdir()
+    path = build(data / "society.db", Shape.VEHICLES, residents=10, ledger_rows=40)
+    before = fingerprint(path)
+    window = make_window(migrations_dir=folder)
+    window.open_database(path)
+
+    rehearsal = rehearse(qtbot, window)
+
+    assert not rehearsal.succeeded
+    assert [s.version for s in rehearsal.steps] == [1, 2]
+    assert "deliberate failure in migration 3" in rehearsal.error
+    assert fingerprint(path) == before
+    assert statuses(window) == ["Pending"] * 4
+    log = window.log.text()
+    assert "On the copy: Migration 003" in log and "It was rolled back" in log
+    assert "The real file was not touched." in log
+    box = window.findChild(QMessageBox, "rehearsalDialog")
+    assert box is not None and box.windowTitle() == "Test on a copy: a migration would fail"
+    assert "deliberate failure in migration 3" in box.informativeText()
+    assert "Traceback" not in log
+
+
+def test_test_on_a_copy_is_off_when_nothing_is_pending(window, tmp_path):
+    path = build(tmp_path / "society.db", Shape.FIRST_RELEASE, residents=3, ledger_rows=3)
+    window.open_database(path)
+    assert window.rehearse_action.isEnabled()
+    api.upgrade(path, backup=False)
+    window.reload_action.trigger()
+    assert not window.rehearse_action.isEnabled()

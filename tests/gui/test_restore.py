@@ -1,0 +1,163 @@
+"""Restoring from the window: pick a backup, confirm, and the file is back as it was."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from gui_helpers import UPGRADE_TIMEOUT_MS, Answers, click, statuses, user_version
+from PySide6.QtWidgets import QListWidget, QMessageBox
+
+from core import api
+from gui.restore_dialog import RestoreDialog
+from samples.legacy import Shape, build
+
+# The offscreen platform warns so when a window is shown; it is not a problem of ours.
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+DAY = 24 * 3600
+
+
+def dump(path: Path) -> list[str]:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def aged(path: Path, days: float) -> Path:
+    """Date a backup file ``days`` back, as if it had been taken then."""
+    when = time.time() - days * DAY
+    os.utime(path, (when, when))
+    return path
+
+
+@pytest.fixture
+def history(tmp_path) -> tuple[Path, Path, Path]:
+    """A file now at version 4, with a backup from last week (v0) and one from yesterday (v2)."""
+    path = build(tmp_path / "society.db", Shape.MERGED_BY_HAND, residents=8, ledger_rows=30)
+    last_week = aged(api.backup(path), 7)
+    api.upgrade(path, target=2, backup=False)
+    yesterday = aged(api.backup(path), 1)
+    api.upgrade(path, backup=False)
+    return path, last_week, yesterday
+
+
+def open_restore_dialog(qtbot, window) -> RestoreDialog:
+    click(qtbot, window, "restoreButton")
+    dialog = window.findChild(RestoreDialog, "restoreDialog")
+    assert dialog is not None and dialog.isVisible()
+    return dialog
+
+
+def items(dialog: RestoreDialog) -> list[str]:
+    backups = dialog.findChild(QListWidget, "backupList")
+    return [backups.item(row).text() for row in range(backups.count())]
+
+
+def test_yesterdays_backup_is_restored_in_a_few_clicks(qtbot, window, history):
+    path, last_week, yesterday = history
+    expected = dump(yesterday)
+    window.show()
+    window.open_database(path)
+    assert statuses(window) == ["Applied"] * 4
+
+    dialog = open_restore_dialog(qtbot, window)
+    listed = items(dialog)
+    assert len(listed) == 2
+    assert "version 2" in listed[0] and yesterday.name in listed[0]  # newest first, chosen
+    assert "version 0" in listed[1] and last_week.name in listed[1]
+    with qtbot.waitSignal(window.job_finished, timeout=UPGRADE_TIMEOUT_MS) as blocker:
+        click(qtbot, dialog, "restoreChosenButton")
+    (outcome,) = blocker.args
+    assert outcome.ok and outcome.result.restored_version == 2
+
+    ((title, question),) = window.confirm.questions
+    assert title == "Restore this backup?"
+    assert yesterday.name in question and "version 2" in question
+    assert "The current file will be kept aside in backups/ first" in question
+    assert user_version(path) == 2 and dump(path) == expected
+    kept = outcome.result.replaced_kept_at
+    assert kept.parent == path.parent / "backups" and user_version(kept) == 4
+    log = window.log.text()
+    assert "Restore finished: the database is at version 2." in log
+    assert f"The file it replaced is kept at {kept}" in log
+    assert statuses(window) == ["Applied", "Applied", "Pending", "Pending"]
+    assert window.status_panel.status.text() == "At version 2: 2 migrations pending."
+
+
+def test_a_backup_from_elsewhere_can_be_chosen(qtbot, window, history, tmp_path):
+    path, last_week, _ = history
+    elsewhere = tmp_path / "usb stick" / "copy for the auditor.db"
+    elsewhere.parent.mkdir()
+    last_week.rename(elsewhere)
+    window.open_database(path)
+    dialog = open_restore_dialog(qtbot, window)
+    dialog.choose_file = lambda parent, start: str(elsewhere)
+    click(qtbot, dialog, "chooseBackupButton")
+    assert "version 0" in items(dialog)[0] and elsewhere.name in items(dialog)[0]
+    with qtbot.waitSignal(window.job_finished, timeout=UPGRADE_TIMEOUT_MS) as blocker:
+        click(qtbot, dialog, "restoreChosenButton")
+    assert blocker.args[0].ok
+    assert user_version(path) == 0 and dump(path) == dump(elsewhere)
+
+
+def test_a_damaged_backup_is_refused_and_the_database_is_unchanged(qtbot, window, history):
+    path, _, yesterday = history
+    data = yesterday.read_bytes()
+    yesterday.write_bytes(data[:100] + b"\xff" * (len(data) - 100))  # header kept, pages gone
+    before = path.read_bytes()
+    folder = sorted(p.name for p in (path.parent / "backups").iterdir())
+    window.open_database(path)
+
+    dialog = open_restore_dialog(qtbot, window)
+    assert yesterday.name in items(dialog)[0]
+    with qtbot.waitSignal(window.job_finished, timeout=UPGRADE_TIMEOUT_MS) as blocker:
+        click(qtbot, dialog, "restoreChosenButton")
+    (outcome,) = blocker.args
+    assert not outcome.ok
+    assert f"{yesterday.name} can't be restored" in outcome.error
+    assert "The database file was not changed." in outcome.error
+    box = window.findChild(QMessageBox, "errorDialog")
+    assert box is not None and "can't be restored" in box.text()
+    assert "can't be restored" in window.log.text()
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in (path.parent / "backups").iterdir()) == folder
+    assert statuses(window) == ["Applied"] * 4
+
+
+def test_declining_the_confirmation_changes_nothing(qtbot, window, history):
+    path, _, _ = history
+    window.confirm = Answers(yes=False)
+    before = path.read_bytes()
+    window.open_database(path)
+    dialog = open_restore_dialog(qtbot, window)
+    click(qtbot, dialog, "restoreChosenButton")
+    assert not window.is_busy
+    assert path.read_bytes() == before
+    assert "Restore not started; the file was not changed." in window.log.text()
+
+
+def test_restore_is_off_during_an_upgrade_and_without_a_file(qtbot, window, history):
+    path, _, _ = history
+    assert not window.restore_action.isEnabled()
+    api.restore(history[1], path)  # back to version 0, so there is something to upgrade
+    window.open_database(path)
+    assert window.restore_action.isEnabled()
+    with qtbot.waitSignal(window.upgrade_finished, timeout=UPGRADE_TIMEOUT_MS):
+        click(qtbot, window, "upgradeButton")
+        assert not window.restore_action.isEnabled()
+        assert window.open_restore_dialog() is None
+    assert window.restore_action.isEnabled()
+
+
+def test_a_file_without_backups_says_so(qtbot, window, tmp_path):
+    path = build(tmp_path / "society.db", Shape.FIRST_RELEASE, residents=3, ledger_rows=3)
+    window.open_database(path)
+    dialog = open_restore_dialog(qtbot, window)
+    assert items(dialog) == ["No backups of this file yet: none in the “backups” folder beside it."]
+    assert not dialog.restore_button.isEnabled()
