@@ -184,8 +184,8 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def cli_command(*args: str | Path) -> list[str]:
-    return [sys.executable, str(MAIN), *map(str, args)]
+def cli_command(*args: str | Path, python: str | None = None) -> list[str]:
+    return [python or sys.executable, str(MAIN), *map(str, args)]
 
 
 def run_cli(
@@ -193,10 +193,11 @@ def run_cli(
     cwd: Path | None = None,
     timeout: float = 60,
     preexec_fn: Callable[[], None] | None = None,
+    python: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """``python main.py ARGS`` in a child process; output captured as text."""
     return subprocess.run(
-        cli_command(*args),
+        cli_command(*args, python=python),
         cwd=cwd or ROOT,
         env=child_env(),
         capture_output=True,
