@@ -93,16 +93,20 @@ def make_backup(
 
 
 def _claim(partial: Path, destination: Path) -> Path:
-    """Give the checked copy its name, never another's (two upgrades in one second)."""
+    """Give the checked copy its name, never another's (two upgrades in one second).
+
+    The name is claimed with an exclusive create, then the copy is moved onto
+    it: this works on FAT and exFAT USB sticks, which have no hard links.
+    """
     stem, n = destination.stem, 1
     while True:
         try:
-            os.link(partial, destination)  # fails if the name is taken, unlike a rename
+            os.close(os.open(destination, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         except FileExistsError:
             destination = destination.with_name(f"{stem}-{n}{destination.suffix}")
             n += 1
             continue
-        partial.unlink()
+        os.replace(partial, destination)
         return destination
 
 

@@ -256,4 +256,6 @@ def require_upgradable(status: DatabaseStatus) -> None:
         return
     if status.state is State.TOO_NEW:
         raise DatabaseTooNew(status.path, status.current_version or 0, status.latest_version)
-    raise _ERRORS[status.state](status.path, f"{status.summary} {UNCHANGED}")
+    nothing_there = status.state is State.MISSING  # no file: "not changed" would puzzle
+    message = status.summary if nothing_there else f"{status.summary} {UNCHANGED}"
+    raise _ERRORS[status.state](status.path, message)
