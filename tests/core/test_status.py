@@ -98,7 +98,10 @@ def test_unusable_paths_are_classified_and_refused_unchanged(tmp_path, make, sta
     assert found.migrations == () and not found.writable and found.summary
     with pytest.raises(error) as refused:
         api.upgrade(path)
-    assert "not changed" in str(refused.value)
+    if state is State.MISSING:  # no file to speak of: say what is there instead
+        assert "no file" in str(refused.value) or "folder" in str(refused.value)
+    else:
+        assert "not changed" in str(refused.value)
     if before is not None:
         assert path.read_bytes() == before
     assert not path.exists() or path.is_dir() or path.read_bytes() == before
