@@ -134,9 +134,9 @@ class JobController(QObject):
             self._worker.cancel(interrupt=True)
 
     def reset_progress(self, steps: int) -> None:
+        self._progress.setFormat("%v of %m migrations done" if steps else "Nothing to do")
         self._progress.setRange(0, max(steps, 1))
         self._progress.setValue(0)
-        self._progress.setFormat("%v of %m migrations done" if steps else "Nothing to do")
         self._label.setText(
             f"Ready to apply {steps} migration{'s' if steps != 1 else ''}." if steps else ""
         )
@@ -153,18 +153,18 @@ class JobController(QObject):
             case PlanReady(steps=steps):
                 self.reset_progress(len(steps))
             case BackupStarted():
-                self._progress.setRange(0, 0)  # busy until the page count is known
                 self._progress.setFormat("Making a safety copy…")
+                self._progress.setRange(0, 0)  # busy until the page count is known
             case BackupProgress(pages_done=done, pages_total=total):
+                self._progress.setFormat("Safety copy: %p%")
                 self._progress.setRange(0, max(total, 1))
                 self._progress.setValue(done)
-                self._progress.setFormat("Safety copy: %p%")
                 self._label.setText(event.text)
                 return  # page counts are for the bar, not the log
             case BackupDone():
+                self._progress.setFormat("Safety copy made")
                 self._progress.setRange(0, 1)
                 self._progress.setValue(1)
-                self._progress.setFormat("Safety copy made")
             case MigrationStarted(step=step) if rows:
                 self._model.mark_running(step.version)
                 row = self._model.row_of(step.version)

@@ -51,7 +51,7 @@ from gui.migrations_model import DESCRIPTION, MigrationsModel
 from gui.rehearsal_report import log_rehearsal, show_rehearsal
 from gui.restore_dialog import RestoreDialog
 from gui.settings import Settings
-from gui.status_panel import StatusPanel, interrupted_text
+from gui.status_panel import StatusPanel, interrupted_text, summary_without_note
 from gui.worker import JobWorker, RehearseWorker, RestoreWorker, UpgradeWorker, details_of
 
 APP_TITLE = "Society DB Migrator"
@@ -253,7 +253,7 @@ class MainWindow(QMainWindow):
         self.jobs.reset_progress(0)
         status = self._read_status()
         if status is not None:
-            self.log.add(f"Opened {file.name}: {status.summary}")
+            self.log.add(f"Opened {file.name}: {summary_without_note(status)}")
             if status.interrupted is not None:
                 text = interrupted_text(status.interrupted, status.current_version)
                 self.log.add(text, failure=True)

@@ -8,7 +8,7 @@ one's version, a status-sized look that is fine on the GUI thread.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -42,10 +42,17 @@ def _native_choose_file(parent: QWidget, start: str) -> str:
     return chosen
 
 
-def describe(info: BackupInfo) -> str:
+def when_text(taken_at: datetime, today: date | None = None) -> str:
+    """“Today 14:03”, “Yesterday 09:12”, or the date: how people look for a backup."""
+    days = ((today or date.today()) - taken_at.date()).days
+    day = {0: "Today", 1: "Yesterday"}.get(days, f"{taken_at:%Y-%m-%d}")
+    return f"{day} {taken_at:%H:%M}"
+
+
+def describe(info: BackupInfo, today: date | None = None) -> str:
     """One line a person can pick by: when, which version, which file."""
     version = "can't be read" if info.version is None else f"version {info.version}"
-    return f"{info.taken_at:%Y-%m-%d %H:%M}   {version:<14}   {info.path.name}"
+    return f"{when_text(info.taken_at, today):<16}   {version:<14}   {info.path.name}"
 
 
 class RestoreDialog(QDialog):

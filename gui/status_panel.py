@@ -57,6 +57,12 @@ def interrupted_text(note: InterruptedUpgrade, version: int | None) -> str:
     )
 
 
+def summary_without_note(status: DatabaseStatus) -> str:
+    """The state in words, less the crash note that the banner says in full."""
+    note = status.interrupted
+    return status.summary.removesuffix(f" {note.text}") if note else status.summary
+
+
 def _label(name: str, *, selectable: bool = False) -> QLabel:
     label = QLabel(objectName=name, wordWrap=True)
     if selectable:
@@ -147,12 +153,9 @@ class StatusPanel(QFrame):
         latest = status.latest_version
         current = "unknown" if status.current_version is None else status.current_version
         note = status.interrupted
-        words = status.summary
-        if note is not None:  # said in the banner instead, in full
-            words = words.removesuffix(f" {note.text}")
         self._show(
             f"<b>File:</b> {html.escape(str(status.path))}",
-            words,
+            summary_without_note(status),
             f"Version {current} · latest {latest}",
             BADGES[status.state],
         )

@@ -1,9 +1,11 @@
-"""Retake ``docs/screenshot.png``: the window just after upgrading a legacy sample.
+"""Retake the window's pictures in ``docs/``: after an upgrade, and after a crash.
 
 Run ``python tools/screenshot.py`` (under Xvfb for real window decorations, or
 with ``QT_QPA_PLATFORM=offscreen``). It builds a made-up legacy database in a
-temporary folder, opens it, upgrades it and grabs the window. Settings go to
-the temporary folder too, so the real ones are not touched.
+temporary folder, opens it, upgrades it and grabs the window
+(``docs/screenshot.png``). ``--scene crash`` instead opens a file whose
+upgrade was cut short in migration 004 (``docs/screenshot-after-crash.png``).
+Settings go to the temporary folder too, so the real ones are not touched.
 """
 
 from __future__ import annotations
@@ -20,13 +22,22 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtCore import QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from core import api, marker  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
 from samples.legacy import Shape, build  # noqa: E402
 
 TIMEOUT_MS = 60_000
+SCENES = {"upgraded": "screenshot.png", "crash": "screenshot-after-crash.png"}
 
 
-def take(out: Path, width: int, height: int) -> None:
+def cut_short(database: Path) -> None:
+    """Leave the file as a killed upgrade does: at version 3, 004 noted as running."""
+    result = api.upgrade(database, target=3)
+    step = api.status(database).migrations[3]
+    marker.write(database, step.version, step.description, result.backup)  # our own: not live
+
+
+def take(out: Path, width: int, height: int, scene: str = "upgraded") -> None:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     folder = Path(tempfile.gettempdir()) / "society-db-migrator-screenshot"
     shutil.rmtree(folder, ignore_errors=True)  # a fixed name reads better in the picture
@@ -38,11 +49,15 @@ def take(out: Path, width: int, height: int) -> None:
         window.confirm = lambda title, question, yes: True
         window.resize(width, height)
         window.show()
-        window.open_database(database)
-        window.upgrade_finished.connect(app.quit)
-        QTimer.singleShot(TIMEOUT_MS, app.quit)
-        window.upgrade_action.trigger()
-        app.exec()
+        if scene == "crash":
+            cut_short(database)
+            window.open_database(database)
+        else:
+            window.open_database(database)
+            window.upgrade_finished.connect(app.quit)
+            QTimer.singleShot(TIMEOUT_MS, app.quit)
+            window.upgrade_action.trigger()
+            app.exec()
         for _ in range(5):  # let the last repaints land
             app.processEvents()
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -56,11 +71,13 @@ def take(out: Path, width: int, height: int) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
+    parser.add_argument("--scene", choices=sorted(SCENES), default="upgraded")
+    parser.add_argument("--out", type=Path, help="where to save (default: docs/, by scene)")
     parser.add_argument("--size", default="960x680", help="window size, WIDTHxHEIGHT")
     options = parser.parse_args()
     width, height = (int(n) for n in options.size.split("x"))
-    take(options.out, width, height)
+    out = options.out or ROOT / "docs" / SCENES[options.scene]
+    take(out, width, height, options.scene)
     return 0
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
-from helpers.migration_files import copy_shipped, write_migration
+from helpers.migration_files import ROOT, copy_shipped, write_migration
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
@@ -57,6 +59,17 @@ class Answers:
 def statuses(window: MainWindow) -> list[str]:
     model = window.model
     return [model.data(model.index(row, STATUS)) for row in range(model.rowCount())]
+
+
+def start_cli(*args: str | Path) -> subprocess.Popen:
+    """``python main.py ARGS`` in a child process; stdout and stderr as one stream of lines."""
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), *map(str, args)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def click(qtbot, parent: QWidget, name: str) -> QAbstractButton:

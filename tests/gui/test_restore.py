@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from gui_helpers import UPGRADE_TIMEOUT_MS, Answers, click, statuses, user_versi
 from PySide6.QtWidgets import QListWidget, QMessageBox
 
 from core import api
-from gui.restore_dialog import RestoreDialog
+from core.restore import BackupInfo
+from gui.restore_dialog import RestoreDialog, describe
 from samples.legacy import Shape, build
 
 # The offscreen platform warns so when a window is shown; it is not a problem of ours.
@@ -161,3 +163,17 @@ def test_a_file_without_backups_says_so(qtbot, window, tmp_path):
     dialog = open_restore_dialog(qtbot, window)
     assert items(dialog) == ["No backups of this file yet: none in the “backups” folder beside it."]
     assert not dialog.restore_button.isEnabled()
+
+
+@pytest.mark.parametrize(
+    ("taken", "words"),
+    [
+        (datetime(2024, 5, 2, 14, 3), "Today 14:03"),
+        (datetime(2024, 5, 1, 23, 59), "Yesterday 23:59"),
+        (datetime(2024, 4, 30, 9, 0), "2024-04-30 09:00"),
+    ],
+)
+def test_backups_are_listed_by_day_in_words(taken, words):
+    info = BackupInfo(Path("society_v3_x.db"), 3, taken)
+    line = describe(info, today=date(2024, 5, 2))
+    assert line.split() == [*words.split(), "version", "3", "society_v3_x.db"]

@@ -194,3 +194,54 @@ def test_closing_during_an_upgrade_asks_then_waits_for_the_rollback(qtbot, make_
     qtbot.waitUntil(lambda: not window.isVisible())
     assert window.confirm.questions[0][0] == "Stop the upgrade and close?"
     assert user_version(path) == 4
+
+
+def test_empty_file_asks_before_setting_it_up_and_no_leaves_it_empty(qtbot, window, tmp_path):
+    path = build(tmp_path / "new.db", Shape.EMPTY_FILE)
+    assert path.stat().st_size == 0
+    window.confirm = Answers(yes=False)
+    window.open_database(path)
+    window.upgrade_action.trigger()
+    ((title, question),) = window.confirm.questions
+    assert title == "Set up a new database?"
+    assert question.startswith("This file is empty. Set it up as a new society database?")
+    assert not window.is_busy
+    assert path.stat().st_size == 0
+    assert "Not set up; the file was not changed (it is still empty)." in window.log.text()
+
+    window.confirm = Answers(yes=True)
+    with qtbot.waitSignal(window.upgrade_finished, timeout=UPGRADE_TIMEOUT_MS) as blocker:
+        start_upgrade(qtbot, window)
+    assert blocker.args == [True]
+    assert user_version(path) == 4
+    assert window.status_panel.status.text() == "Up to date at version 4."
+
+
+class BarWatch(QObject):
+    """Records what the progress bar says each time its value moves."""
+
+    def __init__(self, bar: QProgressBar) -> None:
+        super().__init__()
+        self.bar = bar
+        self.seen: list[tuple[str, int, int]] = []
+        bar.valueChanged.connect(self._on_bar_value_changed)
+
+    @Slot(int)
+    def _on_bar_value_changed(self, value: int) -> None:
+        self.seen.append((self.bar.format(), value, self.bar.maximum()))
+
+
+def test_the_safety_copy_moves_the_bar_and_the_log_names_it(qtbot, window, tmp_path):
+    path = build(tmp_path / "society.db", Shape.MERGED_BY_HAND, residents=200, ledger_rows=3000)
+    window.open_database(path)
+    watch = BarWatch(window.findChild(QProgressBar, "progressBar"))
+    with qtbot.waitSignal(window.upgrade_finished, timeout=UPGRADE_TIMEOUT_MS):
+        start_upgrade(qtbot, window)
+    copying = [(value, top) for text, value, top in watch.seen if text == "Safety copy: %p%"]
+    assert copying and copying[-1][0] == copying[-1][1] > 1  # every page counted
+    assert watch.seen[-1] == ("%v of %m migrations done", 4, 4)
+    (backup,) = (tmp_path / "backups").iterdir()
+    log = window.log.text()
+    assert f"Making a safety copy of the database: {backup}" in log
+    assert f"Safety copy made and checked: {backup}" in log
+    assert f"The safety copy from before the upgrade is kept at {backup}" in log

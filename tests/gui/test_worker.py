@@ -9,7 +9,7 @@ from gui_helpers import UPGRADE_TIMEOUT_MS, user_version
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from core.events import MigrationApplied, UpgradeFinished
-from gui.worker import UNEXPECTED, UpgradeWorker
+from gui.worker import UNEXPECTED, JobWorker, RehearseWorker, RestoreWorker, UpgradeWorker
 from samples.legacy import Shape, build
 
 
@@ -27,7 +27,7 @@ class Relay(QObject):
     failed = Signal(str, str)
     finished = Signal()
 
-    def __init__(self, worker: UpgradeWorker) -> None:
+    def __init__(self, worker: JobWorker) -> None:
         super().__init__()
         self.events: list[object] = []
         worker.event.connect(self._on_worker_event)
@@ -57,7 +57,7 @@ def start(qtbot) -> Iterator:
     """Start a worker in a QThread; teardown waits for the thread to end."""
     threads: list[QThread] = []
 
-    def run(worker: UpgradeWorker) -> QThread:
+    def run(worker: JobWorker) -> QThread:
         thread = QThread()
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
@@ -89,13 +89,15 @@ def test_worker_reports_events_and_result(qtbot, tmp_path, start):
 
 
 def test_engine_error_becomes_its_own_text_without_details(qtbot, tmp_path, start):
-    worker = UpgradeWorker(tmp_path / "missing.db")
+    notes = tmp_path / "notes.db"
+    notes.write_text("shopping list, not a database\n", encoding="utf-8")
+    worker = UpgradeWorker(notes)
     relay = Relay(worker)
     with qtbot.waitSignal(relay.failed, timeout=UPGRADE_TIMEOUT_MS) as blocker:
         blocker.connect(relay.completed)  # a success would end the wait too, with other args
         start(worker)
     message, details = blocker.args
-    assert "There is no file at" in message
+    assert "This file is not a database" in message
     assert "The database file was not changed" in message
     assert details == ""
 
@@ -111,3 +113,24 @@ def test_unexpected_error_becomes_generic_text_with_traceback(qtbot, tmp_path, s
     assert message == UNEXPECTED
     assert details.startswith("Traceback") and "ValueError" in details
     assert user_version(path) == 0
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda db, other: RestoreWorker(other, db),
+        lambda db, other: RehearseWorker(other),
+    ],
+    ids=["restore", "test on a copy"],
+)
+def test_every_kind_of_worker_reports_engine_errors_as_text(qtbot, tmp_path, start, make):
+    path = build(tmp_path / "society.db", Shape.FIRST_RELEASE, residents=3, ledger_rows=3)
+    before = path.read_bytes()
+    worker = make(path, tmp_path / "missing.db")
+    relay = Relay(worker)
+    with qtbot.waitSignal(relay.failed, timeout=UPGRADE_TIMEOUT_MS) as blocker:
+        blocker.connect(relay.completed)
+        start(worker)
+    message, details = blocker.args
+    assert "missing.db" in message and details == ""
+    assert path.read_bytes() == before
