@@ -39,7 +39,7 @@ from core.status import DatabaseStatus, State
 from gui.dialogs import (
     FILE_FILTERS,
     ask,
-    close_text,
+    close_question,
     new_database_text,
     plan_text,
     restore_text,
@@ -152,8 +152,8 @@ class MainWindow(QMainWindow):
         )
         self.cancel_action = self._action(
             "&Cancel",
-            "Stop the upgrade after the migration that is running; press again to stop "
-            "that one too (it is undone)",
+            "Stop the upgrade (or the test on a copy) after the migration that is running; "
+            "press again to stop that one too (it is undone)",
             "Esc",
             self._on_cancel_action_triggered,
         )
@@ -464,9 +464,7 @@ class MainWindow(QMainWindow):
         if self.is_busy:
             event.ignore()
             kind = self.jobs.kind
-            if self._close_when_done or not self.confirm(
-                f"Stop the {kind} and close?", close_text(kind), "Stop and close"
-            ):
+            if self._close_when_done or not self.confirm(*close_question(kind)):
                 return
             self._close_when_done = True
             self.jobs.stop()
