@@ -463,7 +463,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.is_busy:
             event.ignore()
-            kind = self.jobs.kind
+            kind = self.jobs.kind or "job"
             if self._close_when_done or not self.confirm(*close_question(kind)):
                 return
             self._close_when_done = True

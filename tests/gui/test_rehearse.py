@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gui_helpers import UPGRADE_TIMEOUT_MS, click, statuses
+from gui_helpers import ENDLESS_ROWS, UPGRADE_TIMEOUT_MS, click, shipped_plus_slow, statuses
 from helpers.migration_files import copy_shipped, fail_after_real_work
 from PySide6.QtWidgets import QMessageBox, QProgressBar
 
@@ -92,3 +92,23 @@ def test_test_on_a_copy_is_off_when_nothing_is_pending(window, tmp_path):
     api.upgrade(path, backup=False)
     window.reload_action.trigger()
     assert not window.rehearse_action.isEnabled()
+
+
+def test_cancel_stops_the_test_on_a_copy_and_the_file_is_untouched(qtbot, make_window, tmp_path):
+    folder = shipped_plus_slow(tmp_path / "migrations", ENDLESS_ROWS)
+    data = tmp_path / "data"
+    data.mkdir()
+    path = build(data / "society.db", Shape.FIRST_RELEASE, residents=5, ledger_rows=10)
+    before = fingerprint(path)
+    window = make_window(migrations_dir=folder)
+    window.open_database(path)
+    with qtbot.waitSignal(window.job_finished, timeout=UPGRADE_TIMEOUT_MS) as blocker:
+        click(qtbot, window, "rehearseButton")
+        qtbot.waitUntil(lambda: "On the copy: Applying migration 005" in window.log.text())
+        click(qtbot, window, "cancelButton")
+        click(qtbot, window, "cancelButton")  # Stop now: interrupt the endless count
+    rehearsal = blocker.args[0].result
+    assert not rehearsal.succeeded and "cancelled" in rehearsal.error
+    assert [s.version for s in rehearsal.steps] == [1, 2, 3, 4]
+    assert fingerprint(path) == before
+    assert statuses(window) == ["Pending"] * 5
