@@ -20,6 +20,16 @@ def fingerprint(path: Path) -> tuple[bytes, int, list[str]]:
     return path.read_bytes(), path.stat().st_mtime_ns, sorted(p.name for p in path.parent.iterdir())
 
 
+def open_in_own_folder(make_window, tmp_path: Path, folder: Path, shape: Shape):
+    """A window with its migrations, on a file alone in its folder, and the file's fingerprint."""
+    data = tmp_path / "data"
+    data.mkdir()
+    path = build(data / "society.db", shape, residents=5, ledger_rows=20)
+    window = make_window(migrations_dir=folder)
+    window.open_database(path)
+    return window, path, fingerprint(path)
+
+
 def rehearse(qtbot, window):
     with qtbot.waitSignal(window.job_finished, timeout=UPGRADE_TIMEOUT_MS) as blocker:
         click(qtbot, window, "rehearseButton")
@@ -62,12 +72,7 @@ def test_a_failing_migration_in_the_test_is_shown_and_the_file_is_unchanged(
 ):
     folder = copy_shipped(tmp_path / "migrations")
     fail_after_real_work(folder, 3)
-    data = tmp_path / "data"
-    data.mkdir()
-    path = build(data / "society.db", Shape.VEHICLES, residents=10, ledger_rows=40)
-    before = fingerprint(path)
-    window = make_window(migrations_dir=folder)
-    window.open_database(path)
+    window, path, before = open_in_own_folder(make_window, tmp_path, folder, Shape.VEHICLES)
 
     rehearsal = rehearse(qtbot, window)
 
@@ -96,12 +101,7 @@ def test_test_on_a_copy_is_off_when_nothing_is_pending(window, tmp_path):
 
 def test_cancel_stops_the_test_on_a_copy_and_the_file_is_untouched(qtbot, make_window, tmp_path):
     folder = shipped_plus_slow(tmp_path / "migrations", ENDLESS_ROWS)
-    data = tmp_path / "data"
-    data.mkdir()
-    path = build(data / "society.db", Shape.FIRST_RELEASE, residents=5, ledger_rows=10)
-    before = fingerprint(path)
-    window = make_window(migrations_dir=folder)
-    window.open_database(path)
+    window, path, before = open_in_own_folder(make_window, tmp_path, folder, Shape.FIRST_RELEASE)
     with qtbot.waitSignal(window.job_finished, timeout=UPGRADE_TIMEOUT_MS) as blocker:
         click(qtbot, window, "rehearseButton")
         qtbot.waitUntil(lambda: "On the copy: Applying migration 005" in window.log.text())
