@@ -30,23 +30,15 @@ from core.errors import (
     NotASocietyDatabase,
 )
 from core.marker import InterruptedUpgrade
-from core.schema import user_tables
+from core.schema import column_exists, user_tables
 from core.version import HISTORY_TABLE, read_history, read_version
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SQLITE_READONLY_ROLLBACK = 776  # extended code: a hot journal needs a writer
-SOCIETY_TABLES = frozenset(
-    {
-        "residents",
-        "ledger",
-        "users",
-        "society",
-        "bank_statements",
-        "reconciliation_history",
-        "sessions",
-        HISTORY_TABLE,
-    }
-)
+# What makes a file a society database: the app's two oldest tables, with the
+# key column each has had since the first release. A table merely *named*
+# users or sessions is common to many programs and proves nothing.
+SOCIETY_MARKERS = {"residents": "flat_no", "ledger": "transaction_id"}
 
 
 class State(StrEnum):
@@ -126,7 +118,7 @@ def inspect_database(path: Path | str, catalog: Catalog) -> DatabaseStatus:
     if header != SQLITE_MAGIC:
         return unusable(State.NOT_SQLITE, "This file is not a database (it is not an SQLite file).")
     try:
-        version, tables, history = _read_schema(file)
+        version, tables, history, society = _read_schema(file)
     except sqlite3.DatabaseError as exc:
         if is_locked_error(exc):
             return unusable(
@@ -138,7 +130,7 @@ def inspect_database(path: Path | str, catalog: Catalog) -> DatabaseStatus:
         )
     if not tables and version == 0:
         return _rows(file, State.NEW, 0, catalog, {}, writable)
-    if not tables & SOCIETY_TABLES:
+    if not society:
         return unusable(
             State.NOT_SOCIETY,
             "This is a database of some other program, not a Society Management database.",
@@ -160,7 +152,7 @@ def inspect_database(path: Path | str, catalog: Catalog) -> DatabaseStatus:
     return _rows(file, state, version, catalog, history, writable)
 
 
-def _read_schema(file: Path) -> tuple[int, set[str], dict]:
+def _read_schema(file: Path) -> tuple[int, set[str], dict, bool]:
     """Version, table names and history, read without writing.
 
     One exception: a hot journal left by a process killed while committing
@@ -176,13 +168,18 @@ def _read_schema(file: Path) -> tuple[int, set[str], dict]:
     return _read_schema_readonly(file)
 
 
-def _read_schema_readonly(file: Path) -> tuple[int, set[str], dict]:
+def _read_schema_readonly(file: Path) -> tuple[int, set[str], dict, bool]:
     conn = open_readonly(file)
     try:
         version = read_version(conn)
         tables = {t.lower() for t in user_tables(conn)}
         history = read_history(conn) if HISTORY_TABLE in tables else {}
-        return version, tables, history
+        society = any(
+            column_exists(conn, table, key)
+            for table, key in SOCIETY_MARKERS.items()
+            if table in tables
+        )
+        return version, tables, history, society
     finally:
         conn.close()
 

@@ -170,3 +170,32 @@ def test_a_file_from_a_newer_tool_is_refused_and_left_unchanged(tmp_path, shape)
     assert db.read_bytes() == before
     assert not (tmp_path / "backups").exists()
     assert snapshot.version(db) == SHIPPED_COUNT + 3
+
+
+FOREIGN_SCHEMAS = {
+    "web_app_with_users_and_sessions": [
+        "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, password_hash TEXT)",
+        "CREATE TABLE sessions (session_id TEXT PRIMARY KEY, user_id INTEGER)",
+        "CREATE TABLE posts (id INTEGER PRIMARY KEY, body TEXT)",
+    ],
+    "accounting_app_with_its_own_ledger": [
+        "CREATE TABLE ledger (id INTEGER PRIMARY KEY, account TEXT, amount REAL)",
+        "CREATE TABLE society (id INTEGER PRIMARY KEY, name TEXT)",
+    ],
+}
+
+
+@pytest.mark.parametrize("statements", FOREIGN_SCHEMAS.values(), ids=FOREIGN_SCHEMAS.keys())
+def test_another_programs_tables_with_society_like_names_are_not_upgraded(tmp_path, statements):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    for statement in statements:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+
+    assert api.status(path).state is State.NOT_SOCIETY
+    with pytest.raises(NotASocietyDatabase, match="not changed"):
+        api.upgrade(path)
+    assert path.read_bytes() == before
