@@ -8,6 +8,7 @@ tool without touching a real file.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 import tempfile
 from pathlib import Path
@@ -15,11 +16,15 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QApplication
 
+from core.errors import MigrationError
+from gui.dialogs import reason_of
 from gui.main_window import APP_TITLE, MainWindow
 from gui.settings import APPLICATION, ORGANIZATION
+from gui.worker import details_of
 from samples.legacy import Shape, build
 
 SAMPLE_NAME = "sample-society.db"
+SAMPLE_FAILED = "The sample database could not be made; open your own file with Open… (Ctrl+O)"
 
 
 def parse_args(args: list[str]) -> argparse.Namespace:
@@ -38,11 +43,18 @@ def sample_folder() -> Path:
 
 
 def ensure_sample(folder: Path) -> Path:
-    """The sample database in ``folder``, built (an unversioned legacy file) if missing."""
+    """The sample database in ``folder``, built (an unversioned legacy file) if missing.
+
+    A build that fails leaves no half-made file behind, so the next start tries again.
+    """
     path = folder / SAMPLE_NAME
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
-        build(path, Shape.MERGED_BY_HAND)
+        try:
+            build(path, Shape.MERGED_BY_HAND)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
     return path
 
 
@@ -55,8 +67,11 @@ def create_window(args: list[str], sample_dir: Path | None = None) -> MainWindow
         return window
     try:
         sample = ensure_sample(sample_dir or sample_folder())
-    except OSError as exc:
-        window.log.add(f"The sample database could not be made ({exc.strerror}).")
+    except (OSError, sqlite3.Error, MigrationError) as exc:  # the folder, the disk, SQLite
+        window.log.add(f"{SAMPLE_FAILED} ({reason_of(exc)}).", failure=True)
+    except Exception as exc:  # start-up must always end in a usable window
+        window.log.add(f"{SAMPLE_FAILED}.", failure=True)
+        window.log.add_details(SAMPLE_FAILED, details_of(exc))
     else:
         window.open_database(sample, sample=True)
     return window

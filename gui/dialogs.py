@@ -40,6 +40,12 @@ def tell(
     return box
 
 
+def reason_of(exc: BaseException) -> str:
+    """Why something failed, in a clause: the system's words for a file error, else its text."""
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return reason.rstrip(".")
+
+
 def plan_text(status: DatabaseStatus) -> str:
     steps = "\n".join(f"  • {m.version:03d}  {m.description}" for m in status.pending)
     n = len(status.pending)

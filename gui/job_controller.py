@@ -23,6 +23,8 @@ from core.events import (
     MigrationStarted,
     PlanReady,
 )
+from core.rehearse import Rehearsal
+from core.runner import UpgradeResult
 from gui.log_panel import LogPanel
 from gui.migrations_model import MigrationsModel
 from gui.worker import JobWorker
@@ -35,13 +37,14 @@ class JobOutcome:
     kind: str  # the worker's ``kind``: "upgrade", "restore", "test on a copy"
     result: object | None = None  # the engine's result, when it returned one
     error: str | None = None  # the failure in words for staff
-    cancelled: bool = False  # the running migration was interrupted, as asked
+    # Stopped as asked: between migrations, in the middle of one (rolled back),
+    # or a test on a copy that did not get to the end. Neither success nor failure.
+    cancelled: bool = False
 
     @property
     def ok(self) -> bool:
         """Ran to the end: no failure, no cancel (not even between migrations)."""
-        stopped = bool(getattr(self.result, "cancelled", False))
-        return self.error is None and not self.cancelled and not stopped
+        return self.error is None and not self.cancelled
 
 
 class JobController(QObject):
@@ -134,12 +137,11 @@ class JobController(QObject):
             self._worker.cancel(interrupt=True)
 
     def reset_progress(self, steps: int) -> None:
-        self._progress.setFormat("%v of %m migrations done" if steps else "Nothing to do")
+        plural = "s" if steps != 1 else ""
+        self._progress.setFormat(f"%v of %m migration{plural} done" if steps else "Nothing to do")
         self._progress.setRange(0, max(steps, 1))
         self._progress.setValue(0)
-        self._label.setText(
-            f"Ready to apply {steps} migration{'s' if steps != 1 else ''}." if steps else ""
-        )
+        self._label.setText(f"Ready to apply {steps} migration{plural}." if steps else "")
 
     # --- following the worker -----------------------------------------------------
 
@@ -189,7 +191,8 @@ class JobController(QObject):
 
     @Slot(object)
     def _on_worker_completed(self, result: object) -> None:
-        self._outcome = JobOutcome(self._outcome.kind, result=result)
+        stopped = isinstance(result, UpgradeResult | Rehearsal) and result.cancelled
+        self._outcome = JobOutcome(self._outcome.kind, result=result, cancelled=stopped)
 
     @Slot(str)
     def _on_worker_cancelled(self, message: str) -> None:

@@ -1,9 +1,13 @@
 """The main window: open a society database, see its migrations, upgrade it safely.
 
 The window only shows and asks; the work is :mod:`core`'s. Looking at a file
-(:func:`core.api.status`) is instant and read-only, so it runs here. An
-upgrade, a restore and a test on a copy each run on a worker
-(:mod:`gui.worker`) in its own ``QThread``, started and followed by the
+(:func:`core.status.inspect_database`) is quick and read-only, so it runs
+here, against the migrations :class:`~core.discovery.Catalog` loaded once
+(importing and hashing every migration file is not quick) and loaded again
+only by "Check again"; the upgrade and the test on a copy run that same
+catalog, so they run what the window showed. An upgrade, a restore and a
+test on a copy each run on a worker (:mod:`gui.worker`) in its own
+``QThread``, started and followed by the
 :class:`~gui.job_controller.JobController`; the window says what they did.
 """
 
@@ -30,12 +34,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import api
+from core.discovery import Catalog, load_catalog
 from core.errors import MigrationError
 from core.rehearse import Rehearsal
 from core.restore import BackupInfo, RestoreResult
 from core.runner import UpgradeResult
-from core.status import DatabaseStatus, State
+from core.status import DatabaseStatus, State, inspect_database
 from gui.dialogs import (
     FILE_FILTERS,
     ask,
@@ -87,6 +91,7 @@ class MainWindow(QMainWindow):
         self._settings = Settings()
         self._path: Path | None = None
         self._status: DatabaseStatus | None = None
+        self._catalog: Catalog | None = None  # loaded when first needed; F5 loads it again
         self._sample = False
         self._close_when_done = False
 
@@ -264,15 +269,30 @@ class MainWindow(QMainWindow):
             self._fill_recent_menu()
         return status
 
-    def _read_status(self, *, keep_marks: bool = False) -> DatabaseStatus | None:
-        """Read the open file's status into the window (read-only, instant)."""
+    def _load_catalog(self) -> Catalog | None:
+        """Import the migrations folder (slow: every file); a broken one is shown as text."""
+        self._catalog = None
+        try:
+            self._catalog = load_catalog(self.migrations_dir)
+        except MigrationError as exc:  # the migrations folder itself is broken: its own words
+            self._show_problem(str(exc), "")
+        except Exception as exc:
+            self._show_problem(UNREADABLE_STATUS, details_of(exc))
+        return self._catalog
+
+    def _read_status(
+        self, *, keep_marks: bool = False, reload_catalog: bool = False
+    ) -> DatabaseStatus | None:
+        """Read the open file's status into the window (read-only, quick)."""
         if self._path is None:
             return None
+        catalog = self._catalog
+        if catalog is None or reload_catalog:
+            catalog = self._load_catalog()
+            if catalog is None:
+                return None
         try:
-            status = api.status(self._path, self.migrations_dir)
-        except MigrationError as exc:  # the migrations folder itself is broken
-            self._show_problem(str(exc), "")
-            return None
+            status = inspect_database(self._path, catalog)
         except Exception as exc:
             self._show_problem(UNREADABLE_STATUS, details_of(exc))
             return None
@@ -287,7 +307,8 @@ class MainWindow(QMainWindow):
         return status
 
     def _show_problem(self, text: str, details: str) -> None:
-        self._path = None
+        """Not about the file (the migrations folder, a bug): the path stays for Check again."""
+        self._status = None
         self.model.set_rows(())
         self.status_panel.show_problem(text)
         self.log.add(text, failure=True)
@@ -322,7 +343,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_reload_action_triggered(self) -> None:
         if self._path is not None and not self.is_busy:
-            status = self._read_status()
+            status = self._read_status(reload_catalog=True)  # the migrations may have changed
             if status is not None:
                 self.log.add(f"Checked {self._path.name} again: {status.summary}")
 
@@ -359,7 +380,7 @@ class MainWindow(QMainWindow):
             self.log.add(declined)
             return
         self._start(
-            UpgradeWorker(self._path, self.migrations_dir), f"Upgrading {status.path.name}…"
+            UpgradeWorker(self._path, catalog=self._catalog), f"Upgrading {status.path.name}…"
         )
 
     @Slot()
@@ -370,7 +391,7 @@ class MainWindow(QMainWindow):
         if status is None or status.state not in CAN_UPGRADE:
             return
         self._start(
-            RehearseWorker(self._path, self.migrations_dir),
+            RehearseWorker(self._path, catalog=self._catalog),
             f"Testing the upgrade on a temporary copy of {status.path.name}; "
             "the real file is not touched…",
         )
@@ -386,9 +407,9 @@ class MainWindow(QMainWindow):
 
     def open_restore_dialog(self, preselect: Path | None = None) -> RestoreDialog | None:
         """Show the open file's backups (``preselect`` chosen); None while busy or no file."""
-        if self.is_busy or self._path is None:
+        if self.is_busy or self._path is None or self._catalog is None:
             return None
-        dialog = RestoreDialog(self._path, self.migrations_dir, preselect=preselect, parent=self)
+        dialog = RestoreDialog(self._path, self._catalog, preselect=preselect, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.backup_chosen.connect(self._on_restore_dialog_backup_chosen)
         dialog.open()
@@ -430,6 +451,7 @@ class MainWindow(QMainWindow):
                 kept_text = f" The file it replaced is kept at {kept}" if kept else ""
                 self.log.add(f"Restore finished: the database is at version {version}.{kept_text}")
             case Rehearsal() as rehearsal:
+                self.progress_label.setText(rehearsal.text)
                 log_rehearsal(self.log, rehearsal)
                 if not self._close_when_done:
                     show_rehearsal(self, rehearsal)
@@ -444,18 +466,19 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         busy = self.is_busy
         status = self._status if self._path is not None else None
+        can_restore = self._path is not None and self._catalog is not None
         can_rehearse = status is not None and status.state in CAN_UPGRADE and bool(status.pending)
         can_upgrade = can_rehearse and status is not None and status.writable
         self.open_action.setEnabled(not busy)
         self.reload_action.setEnabled(not busy and self._path is not None)
         self.upgrade_action.setEnabled(not busy and can_upgrade)
         self.rehearse_action.setEnabled(not busy and can_rehearse)
-        self.restore_action.setEnabled(not busy and self._path is not None)
+        self.restore_action.setEnabled(not busy and can_restore)
         self.cancel_action.setEnabled(self.jobs.can_cancel and not self._close_when_done)
         self.recent_menu.setEnabled(not busy and not self.recent_menu.isEmpty())
         banner = self.status_panel.banner
         banner.retry_button.setEnabled(not busy and can_upgrade)
-        banner.restore_button.setEnabled(not busy and self._path is not None)
+        banner.restore_button.setEnabled(not busy and can_restore)
 
     def _ask(self, title: str, question: str, yes: str) -> bool:
         return ask(self, title, question, yes)

@@ -2,7 +2,9 @@
 
 It only chooses; the window asks for confirmation and runs
 :func:`core.api.restore` on a worker thread. Listing the backups reads each
-one's version, a status-sized look that is fine on the GUI thread.
+one's version, a status-sized look that is fine on the GUI thread for a few
+files; so only the :data:`MAX_LISTED` newest are read, and the dialog says
+when there are more.
 """
 
 from __future__ import annotations
@@ -24,12 +26,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import api
+from core.backup import default_backup_dir
+from core.discovery import Catalog
 from core.restore import BackupInfo
-from core.status import State
-from gui.dialogs import FILE_FILTERS
+from core.status import State, inspect_database
+from gui.dialogs import FILE_FILTERS, reason_of, tell
+from gui.worker import details_of
 
 NO_BACKUPS = "No backups of this file yet: none in the “backups” folder beside it."
+MAX_LISTED = 50  # each listed backup is opened to read its version, on the GUI thread
+UNREADABLE_STATES = (State.MISSING, State.UNREADABLE, State.NOT_SQLITE, State.CORRUPT)
 
 # choose_file(parent, start_folder) -> the chosen path, or "" when cancelled. Tests replace it.
 ChooseFile = Callable[[QWidget, str], str]
@@ -49,6 +55,39 @@ def when_text(taken_at: datetime, today: date | None = None) -> str:
     return f"{day} {taken_at:%H:%M}"
 
 
+def backup_info(path: Path, catalog: Catalog) -> BackupInfo:
+    """What the list shows of one file: its version (None if unreadable) and its time."""
+    found = inspect_database(path, catalog)
+    version = None if found.state in UNREADABLE_STATES else found.current_version
+    return BackupInfo(path, version, datetime.fromtimestamp(path.stat().st_mtime))
+
+
+def newest_backups(
+    db: Path, catalog: Catalog, limit: int = MAX_LISTED
+) -> tuple[list[BackupInfo], int]:
+    """The ``limit`` newest backups of ``db`` (by file time), read; and how many there are.
+
+    Only the file times of the others are looked at: none of them is opened.
+    """
+    folder = default_backup_dir(db)
+    if not folder.is_dir():
+        return [], 0
+    timed = [
+        (path.stat().st_mtime, path)
+        for path in folder.glob(f"{db.stem}_*{db.suffix or '.db'}")
+        if path.is_file()
+    ]
+    timed.sort(reverse=True)
+    return [backup_info(path, catalog) for _, path in timed[:limit]], len(timed)
+
+
+def more_text(listed: int, total: int, folder: Path) -> str:
+    return (
+        f"Only the {listed} newest of the {total} backups are listed. The older ones are in "
+        f"{folder}; pick one of them with “Choose another file…”."
+    )
+
+
 def describe(info: BackupInfo, today: date | None = None) -> str:
     """One line a person can pick by: when, which version, which file."""
     version = "can't be read" if info.version is None else f"version {info.version}"
@@ -57,6 +96,9 @@ def describe(info: BackupInfo, today: date | None = None) -> str:
 
 class RestoreDialog(QDialog):
     """The backups of ``db``, newest first, and “Choose another file…”.
+
+    At most :data:`MAX_LISTED` are listed (``olderBackupsNote`` says how many more
+    there are). ``catalog`` is the window's: it tells a society database from other files.
 
     Signals:
         backup_chosen(object): the ``BackupInfo`` the person chose to restore.
@@ -67,14 +109,14 @@ class RestoreDialog(QDialog):
     def __init__(
         self,
         db: Path,
-        migrations_dir: Path | str | None = None,
+        catalog: Catalog,
         *,
         preselect: Path | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent, objectName="restoreDialog")
         self.db = db
-        self.migrations_dir = migrations_dir
+        self.catalog = catalog
         self.choose_file: ChooseFile = _native_choose_file
         self.setWindowTitle(f"Restore {db.name} from a backup")
         intro = QLabel(
@@ -85,6 +127,9 @@ class RestoreDialog(QDialog):
         self.list.setToolTip("Each backup with the date it was taken and its version")
         self.list.itemSelectionChanged.connect(self._on_list_item_selection_changed)
         self.list.itemDoubleClicked.connect(self._on_list_item_double_clicked)
+        self.more = QLabel(objectName="olderBackupsNote", wordWrap=True)
+        self.more.setTextFormat(Qt.TextFormat.PlainText)
+        self.more.hide()
         note = QLabel(
             "The chosen backup replaces the database. The current file will be kept aside in "
             "backups/ first, so nothing is lost.",
@@ -104,16 +149,26 @@ class RestoreDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.list, 1)
+        layout.addWidget(self.more)
         layout.addWidget(note)
         layout.addWidget(buttons)
         self.resize(640, 360)
-        self._fill(api.list_backups(db), preselect)
+        self._fill(preselect)
 
-    def _fill(self, backups: list[BackupInfo], preselect: Path | None) -> None:
+    def _fill(self, preselect: Path | None) -> None:
+        try:
+            backups, total = newest_backups(self.db, self.catalog)
+            empty_text = NO_BACKUPS
+        except Exception as exc:  # a folder that vanishes or can't be read: say so, go on
+            backups, total = [], 0
+            empty_text = f"The backups folder beside this file can't be read: {reason_of(exc)}."
         for info in backups:
             self._add_item(info)
+        if total > len(backups):
+            self.more.setText(more_text(len(backups), total, default_backup_dir(self.db)))
+            self.more.show()
         if not backups:
-            placeholder = QListWidgetItem(NO_BACKUPS)
+            placeholder = QListWidgetItem(empty_text)
             placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
             self.list.addItem(placeholder)
         if preselect is not None and not self.select(preselect) and preselect.is_file():
@@ -141,18 +196,24 @@ class RestoreDialog(QDialog):
                 return True
         return False
 
-    def add_file(self, path: Path) -> None:
-        """List a backup from elsewhere at the top and select it."""
+    def add_file(self, path: Path) -> bool:
+        """List a backup from elsewhere at the top and select it; False (and say why) if not."""
         if self.select(path):
-            return
-        found = api.status(path, self.migrations_dir)
-        usable = found.state not in (State.MISSING, State.UNREADABLE, State.NOT_SQLITE)
-        info = BackupInfo(
-            path,
-            found.current_version if usable else None,
-            datetime.fromtimestamp(path.stat().st_mtime) if path.exists() else datetime.now(),
-        )
+            return True
+        try:
+            info = backup_info(path, self.catalog)
+        except Exception as exc:  # the file vanished, or the system refused the path
+            box = tell(
+                self,
+                "That file can't be used",
+                f"{path} can't be read, so it can't be restored: {reason_of(exc)}. "
+                "The database was not changed.",
+            )
+            if not isinstance(exc, OSError):  # not the file's fault: keep what a maintainer needs
+                box.setDetailedText(details_of(exc))
+            return False
         self.list.setCurrentItem(self._add_item(info, 0))
+        return True
 
     def chosen(self) -> BackupInfo | None:
         item = self.list.currentItem()

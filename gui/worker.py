@@ -20,9 +20,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 
 from core import api
+from core.discovery import Catalog, load_catalog
 from core.errors import MigrationError, UpgradeCancelled
 from core.events import Event, EventHandler
-from core.rehearse import Rehearsal
+from core.rehearse import Rehearsal, rehearse_upgrade
 from core.restore import RestoreResult
 from core.runner import CancelToken, UpgradeResult
 
@@ -108,7 +109,11 @@ class JobWorker(QObject):
 
 
 class UpgradeWorker(JobWorker):
-    """Upgrades one database file; ``completed`` carries a ``core.runner.UpgradeResult``."""
+    """Upgrades one database file; ``completed`` carries a ``core.runner.UpgradeResult``.
+
+    Given the window's ``catalog``, it runs exactly the migrations the window showed;
+    otherwise it loads ``migrations_dir`` on its own thread.
+    """
 
     kind = "upgrade"
     marks_rows = True
@@ -118,12 +123,14 @@ class UpgradeWorker(JobWorker):
         path: Path | str,
         migrations_dir: Path | str | None = None,
         *,
+        catalog: Catalog | None = None,
         target: int | None = None,
         backup: bool = True,
     ) -> None:
         super().__init__()
         self.path = Path(path)
         self.migrations_dir = migrations_dir
+        self.catalog = catalog
         self.target = target
         self.backup = backup
 
@@ -131,6 +138,7 @@ class UpgradeWorker(JobWorker):
         return api.upgrade(
             self.path,
             migrations_dir=self.migrations_dir,
+            catalog=self.catalog,
             target=self.target,
             backup=self.backup,
             on_event=on_event,
@@ -160,21 +168,30 @@ class RestoreWorker(JobWorker):
 
 
 class RehearseWorker(JobWorker):
-    """Runs the pending migrations on a temporary copy; ``completed`` carries a ``Rehearsal``."""
+    """Runs the pending migrations on a temporary copy; ``completed`` carries a ``Rehearsal``.
+
+    Like :class:`UpgradeWorker`, it tests the window's ``catalog`` when given one.
+    """
 
     kind = "test on a copy"
     unexpected = UNEXPECTED_REHEARSAL
     log_prefix = "On the copy: "
 
-    def __init__(self, path: Path | str, migrations_dir: Path | str | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        migrations_dir: Path | str | None = None,
+        *,
+        catalog: Catalog | None = None,
+    ) -> None:
         super().__init__()
         self.path = Path(path)
         self.migrations_dir = migrations_dir
+        self.catalog = catalog
 
     def work(self, on_event: EventHandler, cancel: CancelToken) -> Rehearsal:
-        return api.rehearse(
-            self.path, migrations_dir=self.migrations_dir, on_event=on_event, cancel=cancel
-        )
+        catalog = self.catalog or load_catalog(self.migrations_dir)
+        return rehearse_upgrade(self.path, catalog, on_event=on_event, cancel=cancel)
 
 
 def details_of(exc: BaseException) -> str:

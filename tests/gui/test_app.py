@@ -6,6 +6,7 @@ import pytest
 from gui_helpers import statuses
 
 from gui.app import SAMPLE_NAME, create_window, parse_args
+from gui.status_panel import PROMPT
 from samples.legacy import Shape, build
 
 
@@ -35,6 +36,25 @@ def test_no_file_opens_a_sample_and_says_so(started, tmp_path):
     assert statuses(window) == ["Pending"] * 4
     assert not window.status_panel.sample.isHidden()
     assert "sample database with made-up data" in window.status_panel.sample.text()
+
+
+def test_a_sample_sqlite_cannot_make_is_a_message_and_is_tried_again_next_time(started, tmp_path):
+    appdata = tmp_path / "appdata"
+    (appdata / f"{SAMPLE_NAME}-journal").mkdir(parents=True)  # SQLite can't write its journal
+
+    window = started([], sample_dir=appdata)
+
+    assert window.path is None
+    assert window.status_panel.status.text() == PROMPT
+    log = window.log.text()
+    assert "The sample database could not be made" in log and "unable to open" in log
+    assert "Traceback" not in log
+    assert not (appdata / SAMPLE_NAME).exists()  # no half-made sample shown next time
+
+    (appdata / f"{SAMPLE_NAME}-journal").rmdir()
+    again = started([], sample_dir=appdata)
+    assert again.path == appdata / SAMPLE_NAME
+    assert statuses(again) == ["Pending"] * 4
 
 
 def test_migrations_folder_is_passed_through(started, tmp_path):

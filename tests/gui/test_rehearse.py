@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gui_helpers import ENDLESS_ROWS, UPGRADE_TIMEOUT_MS, click, shipped_plus_slow, statuses
+from gui_helpers import (
+    ENDLESS_ROWS,
+    SLOW_ROWS,
+    UPGRADE_TIMEOUT_MS,
+    click,
+    shipped_plus_slow,
+    statuses,
+)
 from helpers.migration_files import copy_shipped, fail_after_real_work
 from PySide6.QtWidgets import QMessageBox, QProgressBar
 
@@ -37,6 +44,22 @@ def rehearse(qtbot, window):
     (outcome,) = blocker.args
     assert outcome.kind == "test on a copy" and outcome.error is None
     return outcome.result
+
+
+def assert_reported_as_stopped(window, outcome) -> None:
+    """A stopped test is neither a success nor “a migration would fail”."""
+    assert outcome.cancelled and not outcome.ok and outcome.error is None
+    rehearsal = outcome.result
+    assert rehearsal.cancelled and not rehearsal.succeeded
+    box = window.findChild(QMessageBox, "rehearsalDialog")
+    assert box is not None and box.windowTitle() == "Test on a copy: stopped before the end"
+    assert box.icon() is QMessageBox.Icon.Information
+    assert "migrations after it were not tried" in box.informativeText()
+    assert "Tables on the copy when it was stopped" in box.detailedText()
+    log = window.log.text()
+    assert "stopped as asked" in log and "⚠ Rehearsal" not in log
+    assert "would fail" not in log and "would succeed" not in log
+    assert "would fail" not in box.windowTitle()
 
 
 def test_test_on_a_copy_reports_each_migration_and_the_schema_and_touches_nothing(
@@ -107,8 +130,42 @@ def test_cancel_stops_the_test_on_a_copy_and_the_file_is_untouched(qtbot, make_w
         qtbot.waitUntil(lambda: "On the copy: Applying migration 005" in window.log.text())
         click(qtbot, window, "cancelButton")
         click(qtbot, window, "cancelButton")  # Stop now: interrupt the endless count
-    rehearsal = blocker.args[0].result
-    assert not rehearsal.succeeded and "cancelled" in rehearsal.error
-    assert [s.version for s in rehearsal.steps] == [1, 2, 3, 4]
+    (outcome,) = blocker.args
+    assert_reported_as_stopped(window, outcome)
+    assert [s.version for s in outcome.result.steps] == [1, 2, 3, 4]
     assert fingerprint(path) == before
     assert statuses(window) == ["Pending"] * 5
+
+
+def test_cancel_between_migrations_is_reported_as_stopped_not_as_success(
+    qtbot, make_window, tmp_path
+):
+    folder = shipped_plus_slow(tmp_path / "migrations", SLOW_ROWS, then_noop=True)
+    window, path, before = open_in_own_folder(make_window, tmp_path, folder, Shape.FIRST_RELEASE)
+    with qtbot.waitSignal(window.job_finished, timeout=UPGRADE_TIMEOUT_MS) as blocker:
+        click(qtbot, window, "rehearseButton")
+        qtbot.waitUntil(lambda: "On the copy: Applying migration 005" in window.log.text())
+        click(qtbot, window, "cancelButton")  # once: 005 finishes, 006 is not started
+    (outcome,) = blocker.args
+    assert_reported_as_stopped(window, outcome)
+    assert [s.version for s in outcome.result.steps] == [1, 2, 3, 4, 5]
+    assert "after 5 migrations" in window.progress_label.text()
+    assert fingerprint(path) == before
+
+
+def test_one_pending_migration_is_counted_in_the_singular(qtbot, make_window, tmp_path):
+    folder = copy_shipped(tmp_path / "migrations")
+    window, path, _ = open_in_own_folder(make_window, tmp_path, folder, Shape.FIRST_RELEASE)
+    api.upgrade(path, migrations_dir=folder, target=3, backup=False)
+    window.reload_action.trigger()
+    bar = window.findChild(QProgressBar, "progressBar")
+    assert window.progress_label.text() == "Ready to apply 1 migration."
+    assert bar.text() == "0 of 1 migration done"
+
+    rehearsal = rehearse(qtbot, window)
+
+    assert rehearsal.succeeded and [s.version for s in rehearsal.steps] == [4]
+    assert bar.text() == "1 of 1 migration done"
+    log = window.log.text()
+    assert "1 migrations" not in log and "1 migration would succeed" in log
+    assert "columns):" in log and "(1 columns)" not in log

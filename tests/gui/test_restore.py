@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import time
 from datetime import date, datetime
@@ -10,11 +11,11 @@ from pathlib import Path
 
 import pytest
 from gui_helpers import UPGRADE_TIMEOUT_MS, Answers, click, statuses, user_version
-from PySide6.QtWidgets import QListWidget, QMessageBox
+from PySide6.QtWidgets import QLabel, QListWidget, QMessageBox
 
 from core import api
 from core.restore import BackupInfo
-from gui.restore_dialog import RestoreDialog, describe
+from gui.restore_dialog import MAX_LISTED, RestoreDialog, describe
 from samples.legacy import Shape, build
 
 # The offscreen platform warns so when a window is shown; it is not a problem of ours.
@@ -163,6 +164,56 @@ def test_a_file_without_backups_says_so(qtbot, window, tmp_path):
     dialog = open_restore_dialog(qtbot, window)
     assert items(dialog) == ["No backups of this file yet: none in the “backups” folder beside it."]
     assert not dialog.restore_button.isEnabled()
+
+
+def test_only_the_newest_backups_are_read_and_the_dialog_says_there_are_more(
+    qtbot, window, tmp_path
+):
+    path = build(tmp_path / "society.db", Shape.FIRST_RELEASE, residents=3, ledger_rows=3)
+    first = api.backup(path)
+    total = MAX_LISTED + 3
+    for n in range(1, total):  # one a day, back to nearly two months ago
+        aged(shutil.copy(first, first.with_name(f"society_v0_copy-{n:03d}.db")), n)
+    newest = aged(first, 0)
+    window.open_database(path)
+
+    dialog = open_restore_dialog(qtbot, window)
+
+    listed = items(dialog)
+    assert len(listed) == MAX_LISTED
+    assert newest.name in listed[0] and "version 0" in listed[0]
+    assert f"society_v0_copy-{MAX_LISTED - 1:03d}.db" in listed[-1]
+    assert not any(f"copy-{n:03d}" in line for line in listed for n in range(MAX_LISTED, total))
+    note = dialog.findChild(QLabel, "olderBackupsNote")
+    assert note is not None and note.isVisible()
+    assert f"Only the {MAX_LISTED} newest of the {total} backups are listed" in note.text()
+    assert str(path.parent / "backups") in note.text()
+
+
+def test_a_few_backups_are_all_listed_without_a_note(qtbot, window, history):
+    path, _, _ = history
+    window.open_database(path)
+    dialog = open_restore_dialog(qtbot, window)
+    assert len(items(dialog)) == 2
+    assert not dialog.findChild(QLabel, "olderBackupsNote").isVisible()
+
+
+def test_a_chosen_file_that_cannot_be_looked_at_is_a_message(qtbot, window, history, tmp_path):
+    path, _, _ = history
+    window.open_database(path)
+    dialog = open_restore_dialog(qtbot, window)
+    refused = tmp_path / ("a name longer than the file system allows " * 8 + ".db")
+    dialog.choose_file = lambda parent, start: str(refused)
+
+    click(qtbot, dialog, "chooseBackupButton")
+
+    box = dialog.findChild(QMessageBox, "errorDialog")
+    assert box is not None and box.windowTitle() == "That file can't be used"
+    assert "can't be restored: File name too long." in box.text()
+    assert "The database was not changed." in box.text()
+    assert "Traceback" not in box.text() and not box.detailedText()
+    assert len(items(dialog)) == 2 and "version 2" in items(dialog)[0]  # still as it was
+    assert dialog.restore_button.isEnabled()
 
 
 @pytest.mark.parametrize(
