@@ -13,17 +13,31 @@ from pathlib import Path
 
 from core import marker
 from core.backup import make_backup
-from core.connection import LOCK_HINT, is_locked_error, open_readonly, open_readwrite
+from core.connection import (
+    LOCK_HINT,
+    is_locked_error,
+    open_readonly,
+    open_readwrite,
+    readonly_error,
+)
 from core.discovery import Catalog, load_catalog
 from core.errors import (
     UNCHANGED,
     DatabaseCorrupt,
     DatabaseLocked,
-    DatabaseReadOnly,
     DatabaseUnusable,
     MigrationError,
 )
-from core.events import Event, EventHandler, MigrationStarted, Notice, ignore_event
+from core.events import (
+    Event,
+    EventHandler,
+    MigrationApplied,
+    MigrationStarted,
+    Notice,
+    PlanReady,
+    UpgradeFinished,
+    ignore_event,
+)
 from core.rehearse import Rehearsal, rehearse_upgrade
 from core.restore import BackupInfo, RestoreResult, list_backups, restore_backup
 from core.runner import CancelToken, UpgradeResult, run_upgrade
@@ -68,12 +82,13 @@ def upgrade(
         raise ValueError(f"--to must be between 0 and {catalog.latest}, not {goal}.")
     found = inspect_database(file, catalog)
     require_upgradable(found)
+    current = found.current_version or 0
+    if current >= goal:  # nothing to do: don't open for writing, don't wait for a lock
+        on_event(PlanReady(current, current, ()))
+        on_event(UpgradeFinished(current, current, 0))
+        return UpgradeResult(current, current, ())
     if not found.writable:
-        raise DatabaseReadOnly(
-            file,
-            f"The database file or its folder can't be written ({file}). Copy it to a "
-            f"folder you can write to, or ask for write access. {UNCHANGED}",
-        )
+        raise readonly_error(file)
     for row in found.changed:
         on_event(
             Notice(
@@ -85,16 +100,18 @@ def upgrade(
         conn = open_readwrite(file)
     except sqlite3.Error as exc:
         raise DatabaseUnusable(file, f"The database can't be opened: {exc}. {UNCHANGED}") from exc
-    pending = (found.current_version or 0) < goal
     saved: Path | None = None
+    applied: list[int] = []
 
     def observe(event: Event) -> None:
         if isinstance(event, MigrationStarted):  # explain a crash, should one come
             marker.write(file, event.step.version, event.step.description, saved)
+        if isinstance(event, MigrationApplied):
+            applied.append(event.step.version)
         on_event(event)
 
     try:
-        if pending and found.state is not State.NEW:
+        if found.state is not State.NEW:
             if backup:  # its integrity_check of the fresh copy covers the original
                 saved = make_backup(conn, file, backup_to, on_event)
             else:
@@ -103,21 +120,31 @@ def upgrade(
             conn, file, catalog, goal, observe, cancel or CancelToken(), lock_timeout
         )
         return replace(result, backup=saved)
-    except MigrationError:
+    except MigrationError as exc:
+        if applied and UNCHANGED in exc.message:  # say what did change
+            exc.message = exc.message.replace(UNCHANGED, _stopped_at(applied))
         raise
     except sqlite3.Error as exc:
+        outcome = _stopped_at(applied) if applied else UNCHANGED
         if is_locked_error(exc):
             raise DatabaseLocked(
                 file,
-                f"Another program is using the database. {LOCK_HINT}, then try again. {UNCHANGED}",
+                f"Another program is using the database. {LOCK_HINT}, then try again. {outcome}",
             ) from exc
         raise DatabaseUnusable(
-            file, f"SQLite reported a problem with the file: {exc}. {UNCHANGED}"
+            file, f"SQLite reported a problem with the file: {exc}. {outcome}"
         ) from exc
     finally:
         conn.close()
-        if pending:
-            marker.clear(file)  # any orderly end: done, failed, cancelled
+        marker.clear(file, only_own=True)  # any orderly end: done, failed, cancelled
+
+
+def _stopped_at(applied: list[int]) -> str:
+    n = len(applied)
+    return (
+        f"The upgrade stopped at version {applied[-1]}: {n} migration{'s' if n != 1 else ''} "
+        "had been applied before this, each one complete. Run the upgrade again for the rest."
+    )
 
 
 def check_intact(conn: sqlite3.Connection, file: Path) -> None:

@@ -52,42 +52,54 @@ def make_backup(
 ) -> Path:
     """Copy the open database to ``destination`` (a new file in ``backups/`` by default)."""
     emit: Callable[[object], None] = on_event or (lambda _e: None)  # type: ignore[assignment]
-    version = read_version(conn)
-    if destination is None:
-        folder = default_backup_dir(db_path)
-        destination = folder / backup_name(db_path, version)
-    folder = destination.parent
+    own_snapshot = not conn.in_transaction
+    if own_snapshot:  # version, pages and row counts from one read transaction
+        conn.execute("BEGIN")
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError as exc:
-        raise _failed(db_path, f"the folder {folder} can't be created ({exc.strerror})") from exc
-    _check_space(conn, db_path, folder)
-    n = 1
-    while destination.exists():  # two backups in one second: don't overwrite
-        destination = destination.with_name(f"{destination.stem}-{n}{destination.suffix}")
-        n += 1
-    partial = destination.with_name(f"{destination.name}.{os.getpid()}.partial")
-    emit(BackupStarted(destination))
-    began = time.perf_counter()
-    try:
-        _copy(conn, partial, lambda done, total: emit(BackupProgress(done, total)))
-        _copy_permissions(db_path, partial)
-        verdict, got_version, got_counts = read_copy(partial)
-        if verdict != "ok":  # the copy is page for page the original: the original is damaged
-            raise DatabaseCorrupt(
-                db_path,
-                "This database is damaged (SQLite's consistency check failed on a fresh "
-                f"copy of it), so it will not be upgraded. Restore it from a backup. {UNCHANGED}",
-            )
-        if (got_version, got_counts) != (version, row_counts(conn)):
-            raise _failed(db_path, "the copy does not hold the same rows as the database")
-        destination = _claim(partial, destination)
-    except (BackupFailed, DatabaseCorrupt):
-        partial.unlink(missing_ok=True)
-        raise
-    except (OSError, sqlite3.Error) as exc:
-        partial.unlink(missing_ok=True)
-        raise _failed(db_path, f"writing {destination} failed ({_why(exc)})") from exc
+        version = read_version(conn)
+        if destination is None:
+            destination = default_backup_dir(db_path) / backup_name(db_path, version)
+        folder = destination.parent
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _failed(db_path, f"the folder {folder} can't be created ({_why(exc)})") from exc
+        n = 1
+        while destination.exists():  # two backups in one second: don't overwrite
+            destination = destination.with_name(f"{destination.stem}-{n}{destination.suffix}")
+            n += 1
+        partial = destination.with_name(f"{destination.name}.{os.getpid()}.partial")
+        emit(BackupStarted(destination))
+        began = time.perf_counter()
+        try:
+            _check_space(conn, db_path, folder)
+            # Private from the first byte; widened to the original's mode below at most.
+            os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            _copy(conn, partial, lambda done, total: emit(BackupProgress(done, total)))
+            counts = row_counts(conn)
+            if own_snapshot:
+                conn.execute("ROLLBACK")  # let the app write again while the copy is checked
+            _copy_permissions(db_path, partial)
+            verdict, got_version, got_counts = read_copy(partial)
+            if verdict != "ok":  # the copy is page for page the original: it is damaged
+                raise DatabaseCorrupt(
+                    db_path,
+                    "This database is damaged (SQLite's consistency check failed on a fresh "
+                    f"copy of it), so it will not be upgraded. Restore it from a backup. "
+                    f"{UNCHANGED}",
+                )
+            if (got_version, got_counts) != (version, counts):
+                raise _failed(db_path, "the copy does not hold the same rows as the database")
+            destination = _claim(partial, destination)
+        except (BackupFailed, DatabaseCorrupt):
+            raise
+        except (OSError, sqlite3.Error) as exc:
+            raise _failed(db_path, f"writing {destination} failed ({_why(exc)})") from exc
+        finally:
+            partial.unlink(missing_ok=True)  # gone already when the copy was kept
+    finally:
+        if own_snapshot and conn.in_transaction:
+            conn.execute("ROLLBACK")
     emit(BackupDone(destination, time.perf_counter() - began))
     return destination
 

@@ -25,7 +25,7 @@ def _uri(path: Path, mode: str) -> str:
 
 def open_readonly(path: Path) -> sqlite3.Connection:
     """Open for reading only; used by status, which must never write."""
-    return sqlite3.connect(_uri(path, "ro"), uri=True, isolation_level=None, timeout=2.0)
+    return sqlite3.connect(_uri(path, "ro"), uri=True, isolation_level=None, timeout=0.5)
 
 
 def recover_hot_journal(path: Path) -> None:
@@ -59,6 +59,14 @@ def is_readonly_error(exc: sqlite3.Error) -> bool:
     )
 
 
+def readonly_error(path: Path) -> DatabaseReadOnly:
+    return DatabaseReadOnly(
+        path,
+        f"The database file or its folder can't be written ({path}). Copy it to a folder "
+        f"you can write to, or ask for write access. {UNCHANGED}",
+    )
+
+
 def begin_immediate(
     conn: sqlite3.Connection,
     path: Path,
@@ -74,11 +82,7 @@ def begin_immediate(
             return
         except sqlite3.OperationalError as exc:
             if is_readonly_error(exc):
-                raise DatabaseReadOnly(
-                    path,
-                    f"The database file or its folder can't be written ({path}). Copy it "
-                    f"to a folder you can write to, or ask for write access. {UNCHANGED}",
-                ) from exc
+                raise readonly_error(path) from exc
             if not is_locked_error(exc):
                 raise
             if time.monotonic() >= deadline:

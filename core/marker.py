@@ -58,7 +58,16 @@ def write(db_path: Path, version: int, description: str, backup: Path | None) ->
     os.replace(partial, target)
 
 
-def clear(db_path: Path) -> None:
+def clear(db_path: Path, *, only_own: bool = False) -> None:
+    """Remove the note; with ``only_own``, only if this process wrote it.
+
+    An upgrade that gave up waiting for the lock must not erase the note of
+    the one that held it, should that one be killed later.
+    """
+    if only_own:
+        note = read(db_path)
+        if note is not None and note.pid != os.getpid():
+            return
     marker_path(db_path).unlink(missing_ok=True)
 
 

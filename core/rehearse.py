@@ -16,7 +16,7 @@ from core.connection import open_readonly
 from core.discovery import Catalog
 from core.errors import MigrationFailed, UpgradeCancelled
 from core.events import Event, EventHandler, MigrationApplied, ignore_event
-from core.runner import CancelToken, UpgradeResult
+from core.runner import CancelToken
 from core.schema import columns, user_tables
 from core.status import State, inspect_database, require_upgradable
 
@@ -37,22 +37,28 @@ class Rehearsal:
     steps: tuple[StepOutcome, ...]
     error: str | None
     schema: dict[str, list[str]]  # table -> its columns, after the rehearsal
+    cancelled: bool = False  # stopped by the person before it finished
 
     @property
     def succeeded(self) -> bool:
-        return self.error is None
+        return self.error is None and not self.cancelled
 
     @property
     def text(self) -> str:
+        untouched = "The real file was not touched."
         if self.error:
-            return f"Rehearsal on a copy: {self.error} The real file was not touched."
+            return f"Rehearsal on a copy: {self.error} {untouched}"
+        n = len(self.steps)
+        done = f"{n} migration{'s' if n != 1 else ''}"
+        if self.cancelled:
+            return f"Rehearsal on a copy: stopped as asked after {done}. {untouched}"
         if not self.steps:
-            return "Rehearsal on a copy: nothing to do. The real file was not touched."
+            return f"Rehearsal on a copy: nothing to do. {untouched}"
         total = sum(s.seconds for s in self.steps)
         return (
-            f"Rehearsal on a copy: all {len(self.steps)} migrations would succeed "
+            f"Rehearsal on a copy: {'all ' if n != 1 else ''}{done} would succeed "
             f"(version {self.from_version} to {self.to_version}, {total * 1000:.0f} ms). "
-            "The real file was not touched."
+            f"{untouched}"
         )
 
 
@@ -84,17 +90,20 @@ def rehearse_upgrade(
         else:
             _copy(original, copy)
         error: str | None = None
-        result: UpgradeResult | None = None
+        cancelled = False
         try:
             result = upgrade(
                 copy, catalog=catalog, target=target, backup=False, on_event=collect, cancel=cancel
             )
-        except (MigrationFailed, UpgradeCancelled) as exc:
+            cancelled = result.cancelled
+        except UpgradeCancelled:
+            cancelled = True
+        except MigrationFailed as exc:
             error = str(exc)
         schema = _schema(copy)
     start = found.current_version or 0
-    end = result.to_version if result else start + len(steps)
-    return Rehearsal(start, end, tuple(steps), error, schema)
+    end = steps[-1].version if steps else start
+    return Rehearsal(start, end, tuple(steps), error, schema, cancelled)
 
 
 def _copy(original: Path, copy: Path) -> None:

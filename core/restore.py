@@ -19,11 +19,17 @@ from pathlib import Path
 
 from core import marker
 from core.backup import backup_name, default_backup_dir, make_backup, verify_backup
-from core.connection import LOCK_HINT, is_locked_error, open_readonly, open_readwrite
+from core.connection import (
+    LOCK_HINT,
+    is_locked_error,
+    open_readonly,
+    open_readwrite,
+    readonly_error,
+)
 from core.discovery import Catalog
-from core.errors import UNCHANGED, BackupFailed, DatabaseLocked
+from core.errors import UNCHANGED, BackupFailed, DatabaseLocked, DatabaseUnusable
 from core.events import EventHandler, Notice, ignore_event
-from core.status import UPGRADABLE, State, inspect_database
+from core.status import UPGRADABLE, State, inspect_database, is_writable
 from core.version import read_version
 
 _SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -88,8 +94,18 @@ def restore_backup(
     kept: Path | None = None
     if current.state is State.LOCKED:
         raise DatabaseLocked(db, f"{current.summary} {UNCHANGED}")
+    if not is_writable(db):
+        raise readonly_error(db)
     if db.exists():
-        kept = _keep_aside(db, current.state, on_event)
+        try:
+            kept = _keep_aside(db, current.state, on_event)
+        except OSError as exc:
+            raise BackupFailed(
+                db,
+                f"The current file could not be kept aside in backups/ "
+                f"({exc.strerror or exc}), so nothing was restored. {UNCHANGED}",
+            ) from exc
+    untouched = f"The database was not changed; a copy of it is at {kept}."
     try:
         if current.state in UPGRADABLE or current.state in (State.TOO_NEW, State.NOT_SOCIETY):
             _copy_into(source, db)
@@ -99,10 +115,13 @@ def restore_backup(
         if is_locked_error(exc):
             raise DatabaseLocked(
                 db,
-                f"Another program is using the database. {LOCK_HINT}, then try again. "
-                f"The database was not changed; a copy of it is at {kept}.",
+                f"Another program is using the database. {LOCK_HINT}, then try again. {untouched}",
             ) from exc
-        raise
+        raise DatabaseUnusable(db, f"Restoring failed ({exc}). {untouched}") from exc
+    except OSError as exc:
+        raise DatabaseUnusable(
+            db, f"Restoring failed ({exc.strerror or exc}). {untouched}"
+        ) from exc
     marker.clear(db)
     on_event(Notice(f"Restored {source.name}: the database is back at version {version}."))
     return RestoreResult(version, kept)
@@ -150,9 +169,12 @@ def _replace_file(source: Path, db: Path) -> None:
     """For a damaged file: write a copy beside it, then swap it in atomically."""
     mode = db.stat().st_mode & 0o777 if db.exists() else None
     partial = db.with_name(db.name + ".restoring")
-    shutil.copyfile(source, partial)
-    if mode is not None:
-        partial.chmod(mode)
-    for side in _SIDE_FILES:  # stale journals of the damaged file must not apply
-        db.with_name(db.name + side).unlink(missing_ok=True)
-    os.replace(partial, db)
+    os.close(os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600))  # private at once
+    try:
+        shutil.copyfile(source, partial)
+        partial.chmod(mode if mode is not None else 0o600)
+        for side in _SIDE_FILES:  # stale journals of the damaged file must not apply
+            db.with_name(db.name + side).unlink(missing_ok=True)
+        os.replace(partial, db)
+    finally:
+        partial.unlink(missing_ok=True)

@@ -122,6 +122,8 @@ def run_upgrade(
                 on_event(MigrationStarted(info, index, total))
                 began = time.perf_counter()
                 _apply(conn, migration, cancel, on_event)
+                if cancel.interrupt_requested:  # "stop now" means this step too
+                    raise StepInterrupted
                 seconds = time.perf_counter() - began
                 write_version(conn, migration.version)
                 record(
@@ -166,7 +168,7 @@ def _failure(
     exc: Exception, info: StepInfo, current: int, cancel: CancelToken, on_event: EventHandler
 ) -> MigrationError:
     """Report a rolled-back step and turn its exception into the engine's error."""
-    if cancel.interrupt_requested and _is_interrupt(exc):
+    if cancel.interrupt_requested:  # whatever the step raised on its way out
         on_event(MigrationRolledBack(info, "cancelled", current, cancelled=True))
         return UpgradeCancelled(current)
     reason = _reason(exc)
@@ -203,6 +205,10 @@ def _apply(
     )
 
 
+class StepInterrupted(Exception):
+    """The person asked to stop while this step ran, even if it swallowed the interrupt."""
+
+
 class ForeignKeyViolation(Exception):
     """A migration left rows pointing at rows that don't exist."""
 
@@ -235,10 +241,6 @@ def _refusal(log: WriteLog) -> ForbiddenInMigration:
             "that the migration caught and went on from"
         )
     return ForbiddenInMigration(f"it tried {log.denied[-1]}, which only the engine may do")
-
-
-def _is_interrupt(exc: BaseException) -> bool:
-    return isinstance(exc, sqlite3.OperationalError) and "interrupt" in str(exc)
 
 
 def _reason(exc: BaseException) -> str:

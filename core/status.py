@@ -112,7 +112,7 @@ def inspect_database(path: Path | str, catalog: Catalog) -> DatabaseStatus:
             header = handle.read(len(SQLITE_MAGIC))
     except OSError as exc:
         return unusable(State.UNREADABLE, f"The file can't be read: {exc.strerror}.")
-    writable = _writable(file)
+    writable = is_writable(file)
     if not header:
         return _rows(file, State.NEW, 0, catalog, {}, writable)
     if header != SQLITE_MAGIC:
@@ -232,9 +232,10 @@ def _rows(
     )
 
 
-def _writable(file: Path) -> bool:
-    """Both the file and its folder (for SQLite's journal) must be writable."""
-    return os.access(file, os.W_OK) and os.access(file.parent, os.W_OK)
+def is_writable(file: Path) -> bool:
+    """Both the file (if there is one) and its folder (for SQLite's journal) must be."""
+    folder = file.resolve().parent
+    return (not file.exists() or os.access(file, os.W_OK)) and os.access(folder, os.W_OK)
 
 
 _ERRORS: dict[State, type[DatabaseUnusable]] = {
