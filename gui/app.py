@@ -1,6 +1,7 @@
 """Start the window: ``python main.py [--migrations DIR] [DB]``.
 
-With no file given, the window opens a sample database with made-up data
+With no file given, the window reopens the last real database the person
+picked; until there is one, it opens a sample database with made-up data
 (built once in the user's application-data folder), so a person can try the
 tool without touching a real file.
 """
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import QApplication
 from core.errors import MigrationError
 from gui.dialogs import reason_of
 from gui.main_window import APP_TITLE, MainWindow
-from gui.settings import APPLICATION, ORGANIZATION
+from gui.settings import APPLICATION, ORGANIZATION, Settings
 from gui.worker import details_of
 from samples.legacy import Shape, build
 
@@ -58,12 +59,21 @@ def ensure_sample(folder: Path) -> Path:
     return path
 
 
+def last_real_file(settings: Settings) -> Path | None:
+    """The most recently opened database that still exists (the sample is never listed)."""
+    return next((Path(p) for p in settings.recent_files if Path(p).is_file()), None)
+
+
 def create_window(args: list[str], sample_dir: Path | None = None) -> MainWindow:
     """The window, with the file of ``args`` (or the sample) open. Needs a QApplication."""
     options = parse_args(args)
     window = MainWindow(migrations_dir=options.migrations)
     if options.database is not None:
         window.open_database(options.database)
+        return window
+    last = last_real_file(Settings())
+    if last is not None:
+        window.open_database(last)
         return window
     try:
         sample = ensure_sample(sample_dir or sample_folder())

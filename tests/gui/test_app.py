@@ -63,3 +63,25 @@ def test_migrations_folder_is_passed_through(started, tmp_path):
     window = started(["--migrations", str(tmp_path / "none"), str(tmp_path / "x.db")])
     assert window.migrations_dir == tmp_path / "none"
     assert "does not exist" in window.status_panel.status.text()
+
+
+def test_once_a_real_file_was_picked_it_is_reopened_instead_of_the_sample(started, tmp_path):
+    real = build(tmp_path / "society.db", Shape.VEHICLES, residents=3, ledger_rows=5)
+    first = started([], sample_dir=tmp_path / "appdata")
+    first.open_database(real)  # the person picks their own file
+
+    again = started([], sample_dir=tmp_path / "appdata")
+
+    assert again.path == real
+    assert again.status_panel.sample.isHidden()
+
+
+def test_a_recent_file_that_is_gone_falls_back_to_the_sample(started, tmp_path):
+    (tmp_path / "usb").mkdir()
+    real = build(tmp_path / "usb" / "society.db", Shape.VEHICLES, residents=3, ledger_rows=5)
+    started([], sample_dir=tmp_path / "appdata").open_database(real)
+    real.unlink()  # the USB stick was taken out
+
+    again = started([], sample_dir=tmp_path / "appdata")
+
+    assert again.path == tmp_path / "appdata" / SAMPLE_NAME
