@@ -9,11 +9,22 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib import metadata
 
 from core.schema import table_exists
 
 HISTORY_TABLE = "migration_history"
-TOOL_VERSION = "0.1.0"
+
+
+def _tool_version() -> str:
+    """The installed package's version (pyproject.toml), for the history table."""
+    try:
+        return metadata.version("society-db-migrator")
+    except metadata.PackageNotFoundError:  # run from a source tree never installed
+        return "unknown"
+
+
+TOOL_VERSION = _tool_version()
 
 _CREATE_HISTORY = f"""
 CREATE TABLE IF NOT EXISTS {HISTORY_TABLE} (
