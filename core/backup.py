@@ -20,6 +20,7 @@ from pathlib import Path
 
 from core.errors import UNCHANGED, BackupFailed, DatabaseCorrupt
 from core.events import BackupDone, BackupProgress, BackupStarted, EventHandler
+from core.marker import process_alive
 from core.schema import quote, user_tables
 from core.version import read_version
 
@@ -68,6 +69,7 @@ def make_backup(
         while destination.exists():  # two backups in one second: don't overwrite
             destination = destination.with_name(f"{destination.stem}-{n}{destination.suffix}")
             n += 1
+        remove_stale_partials(folder)
         partial = destination.with_name(f"{destination.name}.{os.getpid()}.partial")
         emit(BackupStarted(destination))
         began = time.perf_counter()
@@ -102,6 +104,25 @@ def make_backup(
             conn.execute("ROLLBACK")
     emit(BackupDone(destination, time.perf_counter() - began))
     return destination
+
+
+def remove_stale_partials(folder: Path) -> None:
+    """Delete half-made copies left by a killed backup: they hold personal data.
+
+    A partial copy is named ``<name>.<pid>.partial``; it is stale once that
+    process is gone (on Windows, where that can't be asked, once a day old).
+    """
+    for path in folder.glob("*.partial"):
+        pid = path.suffixes[-2].lstrip(".") if len(path.suffixes) >= 2 else ""
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        gone = (
+            time.time() - path.stat().st_mtime > 86_400
+            if os.name == "nt"
+            else not process_alive(int(pid))
+        )
+        if gone:
+            path.unlink(missing_ok=True)
 
 
 def _claim(partial: Path, destination: Path) -> Path:

@@ -82,13 +82,17 @@ def read(db_path: Path) -> InterruptedUpgrade | None:
 
 def running_elsewhere(note: InterruptedUpgrade) -> bool:
     """True while the process that wrote the note is still alive (another upgrade)."""
-    if note.pid == os.getpid() or os.name == "nt":
-        # Windows' os.kill(pid, 0) would signal the process, not probe it.
+    return note.pid != os.getpid() and process_alive(note.pid)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists; False where that can't be asked safely."""
+    if os.name == "nt":  # Windows' os.kill(pid, 0) would signal the process, not probe it
         return False
     try:
-        os.kill(note.pid, 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except (PermissionError, OSError):
+    except OSError:  # it exists but belongs to someone else
         return True
     return True

@@ -157,3 +157,24 @@ def test_backups_are_private_while_being_written(legacy_db: Path) -> None:
     assert os.listdir(folder) and not list(folder.glob("*.partial"))
     before = content(legacy_db)
     assert_same_content(before, content(legacy_db))
+
+
+def test_half_made_copies_of_killed_backups_are_removed_live_ones_kept(legacy_db: Path) -> None:
+    folder = legacy_db.parent / "backups"
+    folder.mkdir()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        stale = folder / f"society_v0_20260101-000000.db.{dead.pid}.partial"
+        busy = folder / f"society_v0_20260101-000001.db.{alive.pid}.partial"
+        for path in (stale, busy):
+            path.write_bytes(b"SQLite format 3\x00 half a copy")
+
+        api.backup(legacy_db)
+
+        assert not stale.exists()  # its backup was killed: personal data, no owner
+        assert busy.exists()  # another backup is still writing it
+    finally:
+        alive.kill()
+        alive.wait()
