@@ -9,64 +9,34 @@ catalog, so they run what the window showed. An upgrade, a restore and a
 test on a copy each run on a worker (:mod:`gui.worker`) in its own
 ``QThread``, started and followed by the
 :class:`~gui.job_controller.JobController`; the window says what they did.
+
+This module is the wiring: the parts are built in :mod:`gui.window_layout`,
+files are picked and read by :mod:`gui.file_opening`, and what each job asks
+first and says at the end is in :mod:`gui.job_flows`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFileDialog,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QMainWindow,
-    QMenu,
-    QProgressBar,
-    QSplitter,
-    QTableView,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QMainWindow, QToolButton
 
-from core.discovery import Catalog, load_catalog
-from core.errors import MigrationError
-from core.rehearse import Rehearsal
-from core.restore import BackupInfo, RestoreResult
-from core.runner import UpgradeResult
-from core.status import DatabaseStatus, State, inspect_database
-from gui.dialogs import (
-    FILE_FILTERS,
-    ask,
-    close_question,
-    new_database_text,
-    plan_text,
-    restore_text,
-    tell,
-)
+from core.restore import BackupInfo
+from core.status import DatabaseStatus
+from gui import job_flows
+from gui.dialogs import ask, close_question
+from gui.file_opening import Problem, RecentFilesMenu, StatusReader, choose_database, dropped_file
 from gui.job_controller import JobController, JobOutcome
-from gui.log_panel import LogPanel
-from gui.migrations_model import DESCRIPTION, MigrationsModel
-from gui.rehearsal_report import log_rehearsal, show_rehearsal
+from gui.migrations_model import MigrationsModel
 from gui.restore_dialog import RestoreDialog
 from gui.settings import Settings
-from gui.status_panel import StatusPanel, interrupted_text, summary_without_note
-from gui.worker import JobWorker, RehearseWorker, RestoreWorker, UpgradeWorker, details_of
+from gui.status_panel import interrupted_text, summary_without_note
+from gui.window_layout import WindowBody, fill_menu_bar, make_action
+from gui.worker import RestoreWorker, UpgradeWorker
 
 APP_TITLE = "Society DB Migrator"
-CAN_UPGRADE = frozenset({State.NEW, State.UNVERSIONED, State.PENDING})
-UNREADABLE_STATUS = (
-    "The file could not be checked because of an unexpected problem inside this tool. "
-    "Nothing was changed. The technical details help whoever maintains the tool."
-)
-
-# confirm(title, question, yes_label) -> True to go ahead. Tests replace it.
-Confirm = Callable[[str, str, str], bool]
 
 
 class MainWindow(QMainWindow):
@@ -87,156 +57,50 @@ class MainWindow(QMainWindow):
     def __init__(self, migrations_dir: Path | str | None = None) -> None:
         super().__init__()
         self.migrations_dir = migrations_dir
-        self.confirm: Confirm = self._ask
+        self.confirm: job_flows.Confirm = self._ask
         self._settings = Settings()
         self._path: Path | None = None
         self._status: DatabaseStatus | None = None
-        self._catalog: Catalog | None = None  # loaded when first needed; F5 loads it again
+        self._reader = StatusReader()  # keeps the migrations catalog it read the file with
         self._sample = False
         self._close_when_done = False
 
         self.setWindowTitle(APP_TITLE)
         self.setAcceptDrops(True)
         self.model = MigrationsModel(self)
-        self._make_actions()
-        self.setCentralWidget(self._make_body())
+        self.open_action = make_action(self, "open", self._on_open_action_triggered)
+        self.reload_action = make_action(self, "reload", self._on_reload_action_triggered)
+        self.upgrade_action = make_action(self, "upgrade", self._on_upgrade_action_triggered)
+        self.rehearse_action = make_action(self, "rehearse", self._on_rehearse_action_triggered)
+        self.restore_action = make_action(self, "restore", self._on_restore_action_triggered)
+        self.cancel_action = make_action(self, "cancel", self._on_cancel_action_triggered)
+        self.quit_action = make_action(self, "quit", self.close)
+        self.recent_menu = RecentFilesMenu(self._settings, self)
+        self.recent_menu.file_chosen.connect(self._on_recent_menu_file_chosen)
+
+        self._body = body = WindowBody(self.model, self)
+        self.action_row, self.status_panel = body.action_row, body.status_panel
+        self.progress_label, self.progress = body.progress_label, body.progress
+        self.view, self.log = body.view, body.log
+        self.status_panel.banner.retry_requested.connect(self._on_upgrade_action_triggered)
+        self.status_panel.banner.restore_requested.connect(self._on_banner_restore_requested)
+        self.setCentralWidget(body)
         self.jobs = JobController(
             self.model, self.view, self.progress, self.progress_label, self.log, self
         )
         self.jobs.ended.connect(self._on_jobs_ended)
         self.jobs.reset_progress(0)
-        self._make_menus()
+        fill_menu_bar(self.menuBar(), self)
+        self.recent_menu.refresh(busy=self.is_busy)
         self._update_actions()
         self.resize(960, 680)
         geometry = self._settings.geometry()
         if geometry is not None:
             self.restoreGeometry(geometry)
 
-    # --- building the window ---------------------------------------------------
-
-    def _action(self, text: str, tip: str, shortcut: QKeySequence | str, slot) -> QAction:
-        action = QAction(text, self)
-        action.setShortcut(QKeySequence(shortcut))
-        shortcut_text = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        action.setToolTip(f"{tip} ({shortcut_text})" if shortcut_text else tip)
-        action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        return action
-
-    def _make_actions(self) -> None:
-        self.open_action = self._action(
-            "&Open…",
-            "Open a society database file",
-            QKeySequence.StandardKey.Open,
-            self._on_open_action_triggered,
-        )
-        self.reload_action = self._action(
-            "Check &again",
-            "Read the file's status again, e.g. after closing the program that locked it",
-            QKeySequence.StandardKey.Refresh,
-            self._on_reload_action_triggered,
-        )
-        self.upgrade_action = self._action(
-            "&Upgrade",
-            "Apply the pending migrations; a safety copy of the file is made first",
-            "Ctrl+U",
-            self._on_upgrade_action_triggered,
-        )
-        self.rehearse_action = self._action(
-            "&Test on a copy",
-            "Run the pending migrations on a temporary copy and report what would happen; "
-            "the real file is not touched",
-            "Ctrl+T",
-            self._on_rehearse_action_triggered,
-        )
-        self.restore_action = self._action(
-            "&Restore…",
-            "Put a backup back in place of this database; the current file is kept aside first",
-            "Ctrl+Shift+R",
-            self._on_restore_action_triggered,
-        )
-        self.cancel_action = self._action(
-            "&Cancel",
-            "Stop the upgrade (or the test on a copy) after the migration that is running; "
-            "press again to stop that one too (it is undone)",
-            "Esc",
-            self._on_cancel_action_triggered,
-        )
-        self.quit_action = self._action(
-            "&Quit", "Close the window", QKeySequence.StandardKey.Quit, self.close
-        )
-        self.recent_menu = QMenu("Open &Recent", self, objectName="recentMenu")
-
-    def _make_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(self.open_action)
-        file_menu.addMenu(self.recent_menu)
-        file_menu.addAction(self.reload_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        database_menu = self.menuBar().addMenu("&Database")
-        database_menu.addAction(self.upgrade_action)
-        database_menu.addAction(self.rehearse_action)
-        database_menu.addAction(self.cancel_action)
-        database_menu.addSeparator()
-        database_menu.addAction(self.restore_action)
-        self._fill_recent_menu()
-
     def add_action_button(self, action: QAction, name: str) -> QToolButton:
         """A button for ``action`` in the action row (more actions slot in here)."""
-        button = QToolButton(objectName=name)
-        button.setDefaultAction(action)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.action_row.insertWidget(self.action_row.count() - 1, button)
-        return button
-
-    def _make_body(self) -> QWidget:
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        self.action_row = QHBoxLayout()
-        self.action_row.addStretch(1)
-        layout.addLayout(self.action_row)
-        open_button = self.add_action_button(self.open_action, "openButton")
-        open_button.setMenu(self.recent_menu)
-        open_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-        self.add_action_button(self.reload_action, "reloadButton")
-        self.add_action_button(self.upgrade_action, "upgradeButton")
-        self.add_action_button(self.rehearse_action, "rehearseButton")
-        self.add_action_button(self.cancel_action, "cancelButton")
-        self.add_action_button(self.restore_action, "restoreButton")
-
-        self.status_panel = StatusPanel()
-        self.status_panel.banner.retry_requested.connect(self._on_upgrade_action_triggered)
-        self.status_panel.banner.restore_requested.connect(self._on_banner_restore_requested)
-        layout.addWidget(self.status_panel)
-
-        self.progress_label = QLabel(objectName="progressLabel", wordWrap=True)
-        self.progress = QProgressBar(objectName="progressBar")
-        self.progress.setToolTip("How far the safety copy, or the migrations, have got")
-        layout.addWidget(self.progress_label)
-        layout.addWidget(self.progress)
-
-        self.view = QTableView(objectName="migrationsView")
-        self.view.setModel(self.model)
-        self.view.setToolTip("Every migration this tool knows, and whether this file has it")
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.verticalHeader().hide()
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(DESCRIPTION, QHeaderView.ResizeMode.Stretch)
-
-        self.log = LogPanel()
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.view)
-        splitter.addWidget(self.log)
-        splitter.setChildrenCollapsible(False)
-        splitter.setSizes([220, 320])
-        layout.addWidget(splitter, 1)
-        return body
-
-    # --- opening files -----------------------------------------------------------
+        return self._body.add_action_button(action, name)
 
     @property
     def is_busy(self) -> bool:
@@ -246,6 +110,8 @@ class MainWindow(QMainWindow):
     @property
     def path(self) -> Path | None:
         return self._path
+
+    # --- the open file -------------------------------------------------------------
 
     def open_database(self, path: Path | str, *, sample: bool = False) -> DatabaseStatus | None:
         """Show where ``path`` stands; never raises, whatever the file is."""
@@ -262,23 +128,8 @@ class MainWindow(QMainWindow):
             if status.interrupted is not None:
                 text = interrupted_text(status.interrupted, status.current_version)
                 self.log.add(text, failure=True)
-            if status.state is State.MISSING:
-                self._settings.forget_file(str(file))
-            elif not sample:
-                self._settings.remember_file(file)
-            self._fill_recent_menu()
+            self.recent_menu.note_opened(file, status, sample=sample, busy=self.is_busy)
         return status
-
-    def _load_catalog(self) -> Catalog | None:
-        """Import the migrations folder (slow: every file); a broken one is shown as text."""
-        self._catalog = None
-        try:
-            self._catalog = load_catalog(self.migrations_dir)
-        except MigrationError as exc:  # the migrations folder itself is broken: its own words
-            self._show_problem(str(exc), "")
-        except Exception as exc:
-            self._show_problem(UNREADABLE_STATUS, details_of(exc))
-        return self._catalog
 
     def _read_status(
         self, *, keep_marks: bool = False, reload_catalog: bool = False
@@ -286,15 +137,9 @@ class MainWindow(QMainWindow):
         """Read the open file's status into the window (read-only, quick)."""
         if self._path is None:
             return None
-        catalog = self._catalog
-        if catalog is None or reload_catalog:
-            catalog = self._load_catalog()
-            if catalog is None:
-                return None
-        try:
-            status = inspect_database(self._path, catalog)
-        except Exception as exc:
-            self._show_problem(UNREADABLE_STATUS, details_of(exc))
+        status = self._reader.read(self._path, self.migrations_dir, reload_catalog=reload_catalog)
+        if isinstance(status, Problem):
+            self._show_problem(status)
             return None
         self.model.set_rows(status.migrations, keep_marks=keep_marks)
         self.status_panel.show_status(status, sample=self._sample)
@@ -306,39 +151,27 @@ class MainWindow(QMainWindow):
         self.database_opened.emit(status)
         return status
 
-    def _show_problem(self, text: str, details: str) -> None:
+    def _show_problem(self, problem: Problem) -> None:
         """Not about the file (the migrations folder, a bug): the path stays for Check again."""
         self._status = None
         self.model.set_rows(())
-        self.status_panel.show_problem(text)
-        self.log.add(text, failure=True)
-        if details:
-            self.log.add_details(text, details)
+        self.status_panel.show_problem(problem.text)
+        self.log.add(problem.text, failure=True)
+        if problem.details:
+            self.log.add_details(problem.text, problem.details)
         self.setWindowTitle(APP_TITLE)
         self._update_actions()
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        for recent in self._settings.recent_files:
-            action = self.recent_menu.addAction(recent)
-            action.setData(recent)
-            action.triggered.connect(self._on_recent_action_triggered)
-        self.recent_menu.setEnabled(not self.recent_menu.isEmpty() and not self.is_busy)
 
     @Slot()
     def _on_open_action_triggered(self) -> None:
         start = str(self._path.parent) if self._path else self._settings.last_folder
-        chosen, _ = QFileDialog.getOpenFileName(
-            self, "Open a society database", start, FILE_FILTERS
-        )
+        chosen = choose_database(self, start)
         if chosen:
             self.open_database(chosen)
 
-    @Slot()
-    def _on_recent_action_triggered(self) -> None:
-        action = self.sender()
-        if isinstance(action, QAction):
-            self.open_database(str(action.data()))
+    @Slot(str)
+    def _on_recent_menu_file_chosen(self, path: str) -> None:
+        self.open_database(path)
 
     @Slot()
     def _on_reload_action_triggered(self) -> None:
@@ -348,13 +181,13 @@ class MainWindow(QMainWindow):
                 self.log.add(f"Checked {self._path.name} again: {status.summary}")
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if not self.is_busy and _dropped_file(event) is not None:
+        if not self.is_busy and dropped_file(event) is not None:
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        dropped = _dropped_file(event)
+        dropped = dropped_file(event)
         if self.is_busy or dropped is None:
             event.ignore()
             return
@@ -368,33 +201,20 @@ class MainWindow(QMainWindow):
         if self.is_busy or self._path is None:
             return
         status = self._read_status()  # the file may have changed since it was opened
-        if status is None or status.state not in CAN_UPGRADE or not status.writable:
-            return
-        if status.state is State.NEW:
-            asked = self.confirm("Set up a new database?", new_database_text(status), "Set it up")
-            declined = "Not set up; the file was not changed (it is still empty)."
-        else:
-            asked = self.confirm("Upgrade the database?", plan_text(status), "Upgrade")
-            declined = "Upgrade not started; the file was not changed."
-        if not asked:
-            self.log.add(declined)
-            return
-        self._start(
-            UpgradeWorker(self._path, catalog=self._catalog), f"Upgrading {status.path.name}…"
-        )
+        if status is not None:
+            self._start(
+                job_flows.ask_upgrade(
+                    self._path, status, self._reader.catalog, self.confirm, self.log
+                )
+            )
 
     @Slot()
     def _on_rehearse_action_triggered(self) -> None:
         if self.is_busy or self._path is None:
             return
         status = self._read_status()
-        if status is None or status.state not in CAN_UPGRADE:
-            return
-        self._start(
-            RehearseWorker(self._path, catalog=self._catalog),
-            f"Testing the upgrade on a temporary copy of {status.path.name}; "
-            "the real file is not touched…",
-        )
+        if status is not None:
+            self._start(job_flows.rehearsal_request(self._path, status, self._reader.catalog))
 
     @Slot()
     def _on_restore_action_triggered(self) -> None:
@@ -402,14 +222,13 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_banner_restore_requested(self) -> None:
-        note = self._status.interrupted if self._status is not None else None
-        self.open_restore_dialog(Path(note.backup) if note and note.backup else None)
+        self.open_restore_dialog(job_flows.crash_backup(self._status))
 
     def open_restore_dialog(self, preselect: Path | None = None) -> RestoreDialog | None:
         """Show the open file's backups (``preselect`` chosen); None while busy or no file."""
-        if self.is_busy or self._path is None or self._catalog is None:
+        if self.is_busy or self._path is None or self._reader.catalog is None:
             return None
-        dialog = RestoreDialog(self._path, self._catalog, preselect=preselect, parent=self)
+        dialog = RestoreDialog(self._path, self._reader.catalog, preselect=preselect, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.backup_chosen.connect(self._on_restore_dialog_backup_chosen)
         dialog.open()
@@ -419,17 +238,15 @@ class MainWindow(QMainWindow):
     def _on_restore_dialog_backup_chosen(self, backup: BackupInfo) -> None:
         if self.is_busy or self._path is None:
             return
-        if not self.confirm("Restore this backup?", restore_text(backup, self._path), "Restore"):
-            self.log.add("Restore not started; the file was not changed.")
-            return
         self._start(
-            RestoreWorker(backup.path, self._path, self.migrations_dir),
-            f"Restoring {self._path.name} from {backup.path}…",
+            job_flows.ask_restore(backup, self._path, self.migrations_dir, self.confirm, self.log)
         )
 
-    def _start(self, worker: JobWorker, intro: str) -> None:
+    def _start(self, request: job_flows.JobRequest | None) -> None:
+        if request is None:
+            return
         self.cancel_action.setText("&Cancel")
-        self.jobs.start(worker, intro)
+        self.jobs.start(request.worker, request.intro)
         self._update_actions()
 
     @Slot()
@@ -442,21 +259,11 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_jobs_ended(self, outcome: JobOutcome) -> None:
         self._read_status(keep_marks=outcome.kind != RestoreWorker.kind)
-        self._fill_recent_menu()
+        self.recent_menu.refresh(busy=self.is_busy)
         self._update_actions()
-        match outcome.result:
-            case UpgradeResult(backup=Path() as backup):
-                self.log.add(f"The safety copy from before the upgrade is kept at {backup}")
-            case RestoreResult(restored_version=version, replaced_kept_at=kept):
-                kept_text = f" The file it replaced is kept at {kept}" if kept else ""
-                self.log.add(f"Restore finished: the database is at version {version}.{kept_text}")
-            case Rehearsal() as rehearsal:
-                self.progress_label.setText(rehearsal.text)
-                log_rehearsal(self.log, rehearsal)
-                if not self._close_when_done:
-                    show_rehearsal(self, rehearsal)
-        if outcome.error is not None and not self._close_when_done:
-            tell(self, f"The {outcome.kind} did not finish", outcome.error)
+        job_flows.report_outcome(
+            self, outcome, self.log, self.progress_label, closing=self._close_when_done
+        )
         if outcome.kind == UpgradeWorker.kind:
             self.upgrade_finished.emit(outcome.ok)
         self.job_finished.emit(outcome)
@@ -466,18 +273,16 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         busy = self.is_busy
         status = self._status if self._path is not None else None
-        can_restore = self._path is not None and self._catalog is not None
-        can_rehearse = status is not None and status.state in CAN_UPGRADE and bool(status.pending)
-        can_upgrade = can_rehearse and status is not None and status.writable
+        can_restore = self._path is not None and self._reader.catalog is not None
         self.open_action.setEnabled(not busy)
         self.reload_action.setEnabled(not busy and self._path is not None)
-        self.upgrade_action.setEnabled(not busy and can_upgrade)
-        self.rehearse_action.setEnabled(not busy and can_rehearse)
+        self.upgrade_action.setEnabled(not busy and job_flows.can_upgrade(status))
+        self.rehearse_action.setEnabled(not busy and job_flows.can_rehearse(status))
         self.restore_action.setEnabled(not busy and can_restore)
         self.cancel_action.setEnabled(self.jobs.can_cancel and not self._close_when_done)
-        self.recent_menu.setEnabled(not busy and not self.recent_menu.isEmpty())
+        self.recent_menu.set_busy(busy)
         banner = self.status_panel.banner
-        banner.retry_button.setEnabled(not busy and can_upgrade)
+        banner.retry_button.setEnabled(not busy and job_flows.can_upgrade(status))
         banner.restore_button.setEnabled(not busy and can_restore)
 
     def _ask(self, title: str, question: str, yes: str) -> bool:
@@ -496,10 +301,3 @@ class MainWindow(QMainWindow):
             return
         self._settings.save_geometry(self.saveGeometry())
         super().closeEvent(event)
-
-
-def _dropped_file(event: QDragEnterEvent | QDropEvent) -> str | None:
-    urls = event.mimeData().urls() if event.mimeData() else []
-    if len(urls) == 1 and urls[0].isLocalFile():
-        return urls[0].toLocalFile()
-    return None
