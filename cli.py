@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from core import api
 from core.errors import CatalogError, MigrationError, MigrationFailed, UpgradeCancelled
 from core.events import BackupProgress, Event
+from core.runner import CancelToken
 from core.status import UPGRADABLE, DatabaseStatus
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -122,16 +127,41 @@ def render_status(found: DatabaseStatus) -> str:
 def _upgrade(args: argparse.Namespace) -> int:
     if args.dry_run:
         return _rehearse(args)
-    result = api.upgrade(
-        args.db,
-        migrations_dir=args.migrations,
-        target=args.to,
-        backup=not args.no_backup,
-        on_event=print_event,
-    )
+    with ctrl_c_stops(CancelToken()) as cancel:
+        result = api.upgrade(
+            args.db,
+            migrations_dir=args.migrations,
+            target=args.to,
+            backup=not args.no_backup,
+            on_event=print_event,
+            cancel=cancel,
+        )
     if result.backup is not None:
         print(f"Backup: {result.backup}")
+    if result.cancelled:
+        return _error(
+            f"Stopped at version {result.to_version} as asked; every migration applied is "
+            "complete. Run the upgrade again for the rest.",
+            EXIT_INTERRUPTED,
+        )
     return EXIT_OK
+
+
+@contextmanager
+def ctrl_c_stops(cancel: CancelToken) -> Iterator[CancelToken]:
+    """Ctrl+C means "stop now": the running migration is rolled back through SQLite.
+
+    Python's own KeyboardInterrupt can't stop a long SQLite statement; the
+    engine's cancel token can, and it reports the rollback properly.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield cancel
+        return
+    previous = signal.signal(signal.SIGINT, lambda _sig, _frame: cancel.cancel(interrupt=True))
+    try:
+        yield cancel
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _rehearse(args: argparse.Namespace) -> int:

@@ -113,3 +113,42 @@ def test_a_hot_journal_from_a_killed_writer_is_rolled_back_not_called_damaged(
 
     assert found.state == "unversioned"
     assert_same_content(before, content(legacy_db))
+
+
+@pytest.mark.slow
+def test_ctrl_c_on_the_command_line_rolls_the_running_migration_back(
+    legacy_db: Path, migrations_dir: Path
+) -> None:
+    (migrations_dir / "005_recount.py").write_text(SLOW)
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "main.py"),
+            "upgrade",
+            str(legacy_db),
+            "--no-backup",
+            "--migrations",
+            str(migrations_dir),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    for line in child.stdout:
+        if line.startswith("Applying migration 005"):
+            break
+    child.send_signal(signal.SIGINT)  # what Ctrl+C sends
+    try:
+        out, err = child.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        pytest.fail("Ctrl+C did not stop the running migration")
+
+    assert child.returncode == 130
+    assert "Traceback" not in err
+    assert "cancelled" in err and "failed" not in out + err  # stopped, not broken
+    assert version(legacy_db) == 4
+    assert "recount" not in {t.lower() for t in content(legacy_db).rows}
+    assert not marker_path(legacy_db).exists()
