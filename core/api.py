@@ -97,7 +97,7 @@ def upgrade(
             )
         )
     try:
-        conn = open_readwrite(file)
+        conn = open_readwrite(file, lock_timeout)
     except sqlite3.Error as exc:
         raise DatabaseUnusable(file, f"The database can't be opened: {exc}. {UNCHANGED}") from exc
     saved: Path | None = None

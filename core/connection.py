@@ -16,6 +16,7 @@ from pathlib import Path
 from core.errors import UNCHANGED, DatabaseLocked, DatabaseReadOnly
 from core.guard import EngineConnection
 
+POLL_MS = 50  # busy wait of one attempt at the write lock
 LOCK_HINT = "Close the Society Management System (and any other program using this file)"
 
 
@@ -37,10 +38,14 @@ def recover_hot_journal(path: Path) -> None:
         conn.close()
 
 
-def open_readwrite(path: Path) -> EngineConnection:
-    """Open for upgrading; the busy wait is handled by :func:`begin_immediate`."""
+def open_readwrite(path: Path, timeout: float = 10.0) -> EngineConnection:
+    """Open for upgrading; ``timeout`` is how long a statement waits for a lock.
+
+    :func:`begin_immediate` polls for the write lock itself, so that it can
+    say at once that it is waiting.
+    """
     conn = sqlite3.connect(
-        _uri(path, "rw"), uri=True, isolation_level=None, timeout=0.1, factory=EngineConnection
+        _uri(path, "rw"), uri=True, isolation_level=None, timeout=timeout, factory=EngineConnection
     )
     assert isinstance(conn, EngineConnection)
     return conn
@@ -73,12 +78,20 @@ def begin_immediate(
     timeout: float,
     on_wait: Callable[[], None],
 ) -> None:
-    """Take the write lock, retrying until ``timeout``; say once that we wait."""
+    """Take the write lock, retrying until ``timeout``; say once that we wait.
+
+    Taking the lock polls with a short busy wait so the person hears at once
+    why nothing moves. Once held, the same connection waits up to ``timeout``
+    for what the transaction still needs: COMMIT (and a cache spill) must wait
+    for the Society app's open readers to finish, not fail after a moment.
+    """
     deadline = time.monotonic() + timeout
     said = False
     while True:
         try:
+            conn.execute(f"PRAGMA busy_timeout = {POLL_MS}")
             conn.execute("BEGIN IMMEDIATE")
+            conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             return
         except sqlite3.OperationalError as exc:
             if is_readonly_error(exc):

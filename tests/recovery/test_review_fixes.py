@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,17 @@ def test_half_made_copies_of_killed_backups_are_removed_live_ones_kept(legacy_db
     finally:
         alive.kill()
         alive.wait()
+
+
+def test_an_app_reading_the_file_makes_the_commit_wait_not_fail(legacy_db: Path) -> None:
+    reader = sqlite3.connect(legacy_db, isolation_level=None, check_same_thread=False)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM residents").fetchone()  # the app shows a report
+    finishes = threading.Timer(0.5, reader.execute, args=("ROLLBACK",))
+    finishes.start()
+    try:
+        result = api.upgrade(legacy_db, backup=False)
+    finally:
+        finishes.join()
+        reader.close()
+    assert result.to_version == 4 == version(legacy_db)
