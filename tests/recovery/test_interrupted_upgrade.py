@@ -27,34 +27,40 @@ def upgrade(conn):
 '''
 
 
-@pytest.mark.slow
-def test_a_killed_upgrade_is_explained_on_next_open_and_a_retry_finishes(
-    legacy_db: Path, migrations_dir: Path
-) -> None:
-    (migrations_dir / "005_recount.py").write_text(SLOW)
+def upgrade_until_005_runs(db: Path, migrations: Path, *options: str) -> subprocess.Popen[str]:
+    """Start ``main.py upgrade`` with the slow 005 and return once 005 is running."""
+    (migrations / "005_recount.py").write_text(SLOW)
     child = subprocess.Popen(
         [
             sys.executable,
             str(ROOT / "main.py"),
             "upgrade",
-            str(legacy_db),
+            str(db),
+            *options,
             "--migrations",
-            str(migrations_dir),
+            str(migrations),
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stderr=subprocess.PIPE,
         text=True,
     )
     assert child.stdout is not None
-    for line in child.stdout:  # wait until migration 005 is running
+    for line in child.stdout:
         if line.startswith("Applying migration 005"):
-            break
-    else:
-        pytest.fail("the upgrade never reached migration 005")
+            return child
+    child.kill()
+    child.communicate()
+    pytest.fail("the upgrade never reached migration 005")
+
+
+@pytest.mark.slow
+def test_a_killed_upgrade_is_explained_on_next_open_and_a_retry_finishes(
+    legacy_db: Path, migrations_dir: Path
+) -> None:
+    child = upgrade_until_005_runs(legacy_db, migrations_dir)
     os.kill(child.pid, signal.SIGKILL)
-    child.wait(timeout=10)
-    child.stdout.close()
+    child.communicate(timeout=10)
 
     found = api.status(legacy_db, migrations_dir)
 
@@ -119,26 +125,7 @@ def test_a_hot_journal_from_a_killed_writer_is_rolled_back_not_called_damaged(
 def test_ctrl_c_on_the_command_line_rolls_the_running_migration_back(
     legacy_db: Path, migrations_dir: Path
 ) -> None:
-    (migrations_dir / "005_recount.py").write_text(SLOW)
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            str(ROOT / "main.py"),
-            "upgrade",
-            str(legacy_db),
-            "--no-backup",
-            "--migrations",
-            str(migrations_dir),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert child.stdout is not None and child.stderr is not None
-    for line in child.stdout:
-        if line.startswith("Applying migration 005"):
-            break
+    child = upgrade_until_005_runs(legacy_db, migrations_dir, "--no-backup")
     child.send_signal(signal.SIGINT)  # what Ctrl+C sends
     try:
         out, err = child.communicate(timeout=20)
