@@ -16,11 +16,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import migrations
 from core import api
+from core.api import CancelToken, DatabaseStatus
 from core.errors import CatalogError, MigrationError, MigrationFailed, UpgradeCancelled
 from core.events import BackupProgress, Event
-from core.runner import CancelToken
-from core.status import UPGRADABLE, DatabaseStatus
+from core.status import UPGRADABLE
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
 COMMANDS = ("status", "upgrade", "backup", "backups", "restore")
@@ -70,7 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _migrations_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--migrations", type=Path, metavar="DIR", help="use another migrations folder"
+        "--migrations",
+        type=Path,
+        metavar="DIR",
+        default=migrations.FOLDER,
+        help="use another migrations folder (default: the shipped one)",
     )
 
 

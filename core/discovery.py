@@ -22,11 +22,18 @@ MIGRATION_NAME = re.compile(r"^(?P<version>\d{3,})_(?P<name>[a-z0-9]+(?:_[a-z0-9
 UpgradeFn = Callable[[sqlite3.Connection], None]
 
 
-def default_migrations_dir() -> Path:
-    """The ``migrations/`` package shipped beside ``core/``."""
-    import migrations
+def shipped_migrations_dir() -> Path:
+    """The ``migrations/`` folder shipped beside ``core/``, found by path.
 
-    return Path(migrations.__file__).resolve().parent
+    ``core`` never imports the ``migrations`` package (every migration imports
+    ``core.schema``): entry points pass ``migrations.FOLDER`` in. This lookup
+    serves only callers that name no folder, such as the Society app calling
+    ``api.ensure_current(path)``; both packages are installed side by side.
+    """
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+default_migrations_dir = shipped_migrations_dir  # the earlier name
 
 
 @dataclass(frozen=True)
@@ -66,7 +73,7 @@ def file_checksum(path: Path) -> str:
 
 def load_catalog(directory: Path | str | None = None) -> Catalog:
     """Load every migration in ``directory`` (the shipped ones by default)."""
-    folder = Path(directory) if directory is not None else default_migrations_dir()
+    folder = Path(directory) if directory is not None else shipped_migrations_dir()
     if not folder.is_dir():
         raise CatalogError(folder, f"The migrations folder {folder} does not exist.")
     by_version: dict[int, Path] = {}

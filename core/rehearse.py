@@ -12,13 +12,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.cancel import CancelToken
 from core.connection import open_readonly
 from core.discovery import Catalog
 from core.errors import MigrationFailed, UpgradeCancelled
 from core.events import Event, EventHandler, MigrationApplied, ignore_event
-from core.runner import CancelToken
 from core.schema import columns, user_tables
 from core.status import State, inspect_database, require_upgradable
+from core.upgrade import upgrade_file
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,6 @@ def rehearse_upgrade(
     cancel: CancelToken | None = None,
 ) -> Rehearsal:
     """Run the pending migrations on a throwaway copy of ``path`` and report."""
-    from core.api import upgrade  # the real engine path, on the copy
-
     original = Path(path)
     found = inspect_database(original, catalog)
     require_upgradable(found)
@@ -92,8 +91,8 @@ def rehearse_upgrade(
         error: str | None = None
         cancelled = False
         try:
-            result = upgrade(
-                copy, catalog=catalog, target=target, backup=False, on_event=collect, cancel=cancel
+            result = upgrade_file(  # the real pipeline, on the copy
+                copy, catalog, target=target, backup=False, on_event=collect, cancel=cancel
             )
             cancelled = result.cancelled
         except UpgradeCancelled:

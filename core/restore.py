@@ -155,11 +155,8 @@ def _copy_into(source: Path, db: Path) -> None:
     """Backup API from the backup into the live file: locks respected, inode kept."""
     src = open_readonly(source)
     dst = open_readwrite(db)
-    try:
-        was_wal = dst.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    try:  # a WAL destination stays WAL: SQLite's backup keeps its journal mode
         src.backup(dst)
-        if was_wal:
-            dst.execute("PRAGMA journal_mode = WAL")
     finally:
         dst.close()
         src.close()

@@ -143,17 +143,21 @@ def test_a_migration_may_fix_old_orphans_itself(current_db, migrations_dir):
 
 def test_enforcement_is_off_during_steps_and_restored_after(current_db, migrations_dir):
     """A rebuild that drops a parent table works on a connection that enforces keys."""
+    from core.cancel import CancelToken
     from core.connection import open_readwrite
     from core.discovery import load_catalog
-    from core.runner import CancelToken, run_upgrade
+    from core.plan import plan_upgrade
+    from core.status import inspect_database
+    from core.upgrade import CrashNote, Progress, run_steps
 
     write_migration(migrations_dir, NEXT, "rebuild_ledger", REBUILD_LEDGER)
+    catalog = load_catalog(migrations_dir)
+    plan = plan_upgrade(inspect_database(current_db, catalog), catalog, NEXT, backup=False)
     conn = open_readwrite(current_db)
     try:
         conn.execute("PRAGMA foreign_keys = ON")
-        result = run_upgrade(
-            conn, current_db, load_catalog(migrations_dir), NEXT, [].append, CancelToken(), 1.0
-        )
+        progress = Progress([].append, CancelToken(), catalog.latest, 1.0)
+        result = run_steps(conn, current_db, plan, CrashNote(current_db, None), progress)
         assert result.to_version == NEXT
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     finally:

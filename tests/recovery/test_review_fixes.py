@@ -15,10 +15,10 @@ from helpers.migration_files import ROOT
 from helpers.snapshot import assert_same_content, content, version
 
 from core import api
+from core.api import CancelToken
 from core.errors import BackupFailed, DatabaseLocked
 from core.events import BackupProgress, MigrationApplied
 from core.marker import marker_path
-from core.runner import CancelToken
 
 
 def test_a_lock_taken_between_steps_says_where_the_upgrade_stopped(legacy_db: Path) -> None:
@@ -153,11 +153,11 @@ def test_backups_are_private_while_being_written(legacy_db: Path) -> None:
         if isinstance(event, BackupProgress):
             modes.extend(p.stat().st_mode & 0o777 for p in folder.glob("*.partial"))
 
+    before = content(legacy_db)
     api.backup(legacy_db, on_event=look_at_the_partial_copy)
     assert modes and all(m == 0o600 for m in modes)
     assert os.listdir(folder) and not list(folder.glob("*.partial"))
-    before = content(legacy_db)
-    assert_same_content(before, content(legacy_db))
+    assert_same_content(before, content(legacy_db))  # looking at the copy changed nothing
 
 
 def test_half_made_copies_of_killed_backups_are_removed_live_ones_kept(legacy_db: Path) -> None:
