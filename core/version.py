@@ -14,6 +14,7 @@ from importlib import metadata
 from core.schema import table_exists
 
 HISTORY_TABLE = "migration_history"
+ADOPTION_TABLE = "migration_adoption"  # files taken over from another numbering
 
 
 def _tool_version() -> str:
@@ -64,9 +65,13 @@ def record(
     name: str,
     description: str,
     checksum: str,
-    duration_ms: float,
+    duration_ms: float | None,
 ) -> None:
-    """Write one history row (replacing any row a restored file carried)."""
+    """Write one history row (replacing any row a restored file carried).
+
+    ``duration_ms`` is None for a migration that didn't run because its
+    schema was found already there (a file adopted from another tool).
+    """
     conn.execute(_CREATE_HISTORY)
     conn.execute(
         f"INSERT OR REPLACE INTO {HISTORY_TABLE} "
@@ -78,7 +83,7 @@ def record(
             description,
             checksum,
             datetime.now(UTC).isoformat(timespec="seconds"),
-            round(duration_ms, 1),
+            None if duration_ms is None else round(duration_ms, 1),
             TOOL_VERSION,
         ),
     )

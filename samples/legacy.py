@@ -353,3 +353,56 @@ def _insert(conn: sqlite3.Connection, table: str, row: dict[str, object]) -> Non
     cols = ", ".join(row)
     marks = ", ".join("?" * len(row))
     conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuple(row.values()))
+
+
+# --- Files numbered by the app's own, unpublished migration manager ----------
+# Its numbering, from the reference's "Files versioned by the app's own,
+# unpublished migration manager". Its 001 made the tables the app's start-up
+# code made then (the first release with bank reconciliation); the rest:
+APP_MANAGER_STEPS: dict[int, list[str]] = {
+    1: [],  # initial schema
+    2: [SESSIONS],
+    3: ALTER_VEHICLES,
+    4: ALTER_LOCKOUT,
+    5: [],  # "parking columns": residents.parking_slot, there from the start
+    6: [],  # a template file
+    7: [],  # an example data migration
+    8: [  # two files numbered 008; one adds the TOTP columns
+        "ALTER TABLE users ADD COLUMN totp_secret TEXT",
+        "ALTER TABLE users ADD COLUMN totp_enabled INTEGER DEFAULT 0",
+    ],
+    9: [],  # ledger timestamps moved to local time: a data change only
+}
+
+
+def build_numbered_by_app_manager(
+    path: Path | str,
+    number: int,
+    *,
+    residents: int = 40,
+    ledger_rows: int = 300,
+    seed: int = 7,
+) -> Path:
+    """A file the app's own manager brought to ``number`` (1..9) in its numbering.
+
+    It has no history table of ours; its ``user_version`` says nothing about
+    which of our migrations it has.
+    """
+    if not 1 <= number <= max(APP_MANAGER_STEPS):
+        raise ValueError(f"the app's manager numbered files 1 to 9, not {number}")
+    file = build(
+        path, Shape.BANK_RECONCILIATION, residents=residents, ledger_rows=ledger_rows, seed=seed
+    )
+    conn = sqlite3.connect(file, isolation_level=None)
+    try:
+        conn.execute("BEGIN")
+        for step in range(1, number + 1):
+            for statement in APP_MANAGER_STEPS[step]:
+                conn.execute(statement)
+        if number >= 9:  # its timestamp fix: UTC defaults rewritten as India's local time
+            conn.execute("UPDATE ledger SET created_at = datetime(created_at, '+330 minutes')")
+        conn.execute(f"PRAGMA user_version = {int(number)}")
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return file
