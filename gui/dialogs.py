@@ -77,21 +77,3 @@ def restore_text(backup: BackupInfo, db: Path) -> str:
         "The current file will be kept aside in backups/ first, so it can be put back too. "
         f"The backup is checked before anything is replaced. {CLOSE_SOFTLY}"
     )
-
-
-def close_question(kind: str) -> tuple[str, str, str]:
-    """Title, question and yes-label for closing while a job of this ``kind`` runs."""
-    if kind == "restore":
-        return (
-            "Close when the restore has finished?",
-            "A restore is running; it takes a moment and is not stopped half way. "
-            "The window closes as soon as it has finished.",
-            "Close when done",
-        )
-    return (
-        f"Stop the {kind} and close?",
-        f"The {kind} is running. If you close now, the migration that is running "
-        "is rolled back and the ones already finished stay; the window closes as "
-        "soon as the database is safe.",
-        "Stop and close",
-    )

@@ -1,10 +1,12 @@
 """Opening a file: picking it (dialog, recent files, a drop) and reading its status safely.
 
-Picking only names a path; the window opens it. Reading the status never
-raises: the migrations folder is imported here (slow: every file, so the
+Picking only names a path; the window opens it. Reading the status
+(:func:`read_file_state`) runs on the window's
+:class:`~gui.background.Background`, never on the window thread, and never
+raises: the migrations folder is imported there too (slow: every file, so the
 window keeps the :class:`~core.discovery.Catalog` and loads it again only on
 "Check again"), and any failure that is not about the file comes back as a
-:class:`Problem` in words for staff.
+:class:`~gui.background.Problem` in words for staff.
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 from core.discovery import Catalog, load_catalog
 from core.errors import MigrationError
 from core.status import DatabaseStatus, State, inspect_database
+from gui.background import Problem, details_of
 from gui.dialogs import FILE_FILTERS
 from gui.settings import Settings
-from gui.worker import details_of
 
 UNREADABLE_STATUS = (
     "The file could not be checked because of an unexpected problem inside this tool. "
@@ -83,14 +85,6 @@ class RecentFilesMenu(QMenu):
             self.file_chosen.emit(str(action.data()))
 
 
-@dataclass(frozen=True)
-class Problem:
-    """Why no status could be shown, when it is not the file's fault (the folder, a bug)."""
-
-    text: str
-    details: str = ""  # a traceback for the details view, or empty
-
-
 def load_catalog_safely(migrations_dir: Path | str | None) -> Catalog | Problem:
     """Import the migrations folder; a broken one is told in its own words."""
     try:
@@ -101,23 +95,25 @@ def load_catalog_safely(migrations_dir: Path | str | None) -> Catalog | Problem:
         return Problem(UNREADABLE_STATUS, details_of(exc))
 
 
-class StatusReader:
-    """Reads a file's status against the migrations catalog, imported once and kept."""
+@dataclass(frozen=True)
+class Reading:
+    """What one look at a file found, and the catalog it was read against."""
 
-    def __init__(self) -> None:
-        self.catalog: Catalog | None = None  # loaded when first needed; F5 loads it again
+    path: Path
+    found: DatabaseStatus | Problem
+    catalog: Catalog | None  # None when the migrations folder could not be read
 
-    def read(
-        self, path: Path, migrations_dir: Path | str | None, *, reload_catalog: bool = False
-    ) -> DatabaseStatus | Problem:
-        """Where ``path`` stands; the catalog is imported first if there is none yet."""
-        if self.catalog is None or reload_catalog:
-            self.catalog = None
-            loaded = load_catalog_safely(migrations_dir)
-            if isinstance(loaded, Problem):
-                return loaded
-            self.catalog = loaded
-        return inspect_safely(path, self.catalog)
+
+def read_file_state(
+    path: Path, catalog: Catalog | None, migrations_dir: Path | str | None
+) -> Reading:
+    """Where ``path`` stands (on the worker); the catalog is imported first if there is none."""
+    if catalog is None:
+        loaded = load_catalog_safely(migrations_dir)
+        if isinstance(loaded, Problem):
+            return Reading(path, loaded, None)
+        catalog = loaded
+    return Reading(path, inspect_safely(path, catalog), catalog)
 
 
 def inspect_safely(path: Path, catalog: Catalog) -> DatabaseStatus | Problem:

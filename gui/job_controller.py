@@ -1,19 +1,19 @@
-"""Run one engine job at a time on its own thread, and show it as it goes.
+"""Run one window job at a time on its own thread, and say as it goes what it does.
 
-The window hands over a :class:`~gui.worker.JobWorker`; the controller starts
+The window hands over a :class:`~gui.jobs.spec.Run`; the controller starts
 its ``QThread`` (the Qt for Python Worker/Controller shape), turns the
-engine's events into marked rows, the progress bar and log lines, passes
-Cancel on, and reports one :class:`JobOutcome` once the thread has ended, so
-the window re-reads the file only when nothing touches it any more.
+engine's events into signals that the views subscribe to (progress, log
+lines, row marks), passes Cancel on, and reports one
+:class:`~gui.jobs.spec.JobOutcome` once the thread has ended, so the window
+re-reads the file only when nothing touches it any more. It writes into no
+widget itself.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import QObject, QThread, Signal, Slot
-from PySide6.QtWidgets import QLabel, QProgressBar, QTableView
 
+from core.errors import MigrationFailed
 from core.events import (
     BackupDone,
     BackupProgress,
@@ -25,55 +25,47 @@ from core.events import (
 )
 from core.rehearse import Rehearsal
 from core.runner import UpgradeResult
-from gui.log_panel import LogPanel
-from gui.migrations_model import MigrationsModel
-from gui.worker import JobWorker
+from gui.jobs.spec import JobOutcome, JobSpec, Run
+from gui.migrations_model import Mark, RowMark
+from gui.progress_view import (
+    BACKUP_DONE,
+    BACKUP_STARTED,
+    Progress,
+    backup_bar,
+    ready_line,
+    steps_bar,
+)
+from gui.worker import Failure, JobWorker
 
-
-@dataclass(frozen=True)
-class JobOutcome:
-    """How a job ended: what the engine returned, or why it did not."""
-
-    kind: str  # the worker's ``kind``: "upgrade", "restore", "test on a copy"
-    result: object | None = None  # the engine's result, when it returned one
-    error: str | None = None  # the failure in words for staff
-    # Stopped as asked: between migrations, in the middle of one (rolled back),
-    # or a test on a copy that did not get to the end. Neither success nor failure.
-    cancelled: bool = False
-
-    @property
-    def ok(self) -> bool:
-        """Ran to the end: no failure, no cancel (not even between migrations)."""
-        return self.error is None and not self.cancelled
+__all__ = ["JobController", "JobOutcome"]
 
 
 class JobController(QObject):
-    """One job at a time: its thread, its progress on screen, and Cancel.
+    """One job at a time: its thread, what it reports as it goes, and Cancel.
 
     Signals:
-        started(str): a job of this kind has started on its thread.
+        started(object): this ``JobSpec``'s job has started on its thread.
         ended(object): the job's :class:`JobOutcome`, after its thread has finished.
+        progress(object): a :class:`~gui.progress_view.Progress` for the progress view.
+        log_line(str, bool): a line for the log; True marks a failure.
+        details(str, str): a title and a traceback for the details view.
+        row_mark(object): a :class:`~gui.migrations_model.RowMark` for the open file's rows.
     """
 
-    started = Signal(str)
+    started = Signal(object)
     ended = Signal(object)
+    progress = Signal(object)
+    log_line = Signal(str, bool)
+    details = Signal(str, str)
+    row_mark = Signal(object)
 
-    def __init__(
-        self,
-        model: MigrationsModel,
-        view: QTableView,
-        progress: QProgressBar,
-        label: QLabel,
-        log: LogPanel,
-        parent: QObject | None = None,
-    ) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._model, self._view, self._log = model, view, log
-        self._progress, self._label = progress, label
         self._thread: QThread | None = None
         self._worker: JobWorker | None = None
-        self._outcome = JobOutcome("")
-        self._last_failure_text = ""
+        self._job: JobSpec | None = None
+        self._outcome: JobOutcome | None = None
+        self._rolled_back: set[int] = set()  # versions whose failure the log has told
 
     @property
     def busy(self) -> bool:
@@ -81,13 +73,19 @@ class JobController(QObject):
         return self._thread is not None
 
     @property
-    def kind(self) -> str | None:
-        return self._worker.kind if self._worker is not None else None
+    def job(self) -> JobSpec | None:
+        """The running job's spec, if one runs."""
+        return self._job
 
     @property
     def can_cancel(self) -> bool:
-        worker = self._worker
-        return worker is not None and worker.cancellable and not worker.interrupt_requested
+        worker, job = self._worker, self._job
+        return (
+            worker is not None
+            and job is not None
+            and job.cancellable
+            and not worker.interrupt_requested
+        )
 
     @property
     def cancel_requested(self) -> bool:
@@ -95,13 +93,14 @@ class JobController(QObject):
 
     # --- starting and stopping ----------------------------------------------------
 
-    def start(self, worker: JobWorker, intro: str) -> None:
-        """Run ``worker`` on a new thread; ``intro`` is the log line that says so."""
+    def start(self, run: Run) -> None:
+        """Run ``run.work`` on a new thread; ``run.intro`` is the log line that says so."""
         if self.busy:
             raise RuntimeError("a job is already running")
-        self._worker = worker
-        self._outcome = JobOutcome(worker.kind)
-        self._last_failure_text = ""
+        self._job = run.job
+        self._worker = worker = JobWorker(run.work, run.job.unexpected)
+        self._outcome = JobOutcome(run.job)
+        self._rolled_back = set()
         self._thread = QThread(self)
         worker.moveToThread(self._thread)
         self._thread.started.connect(worker.run)
@@ -112,107 +111,100 @@ class JobController(QObject):
         worker.finished.connect(self._thread.quit)
         self._thread.finished.connect(worker.deleteLater)
         self._thread.finished.connect(self._on_thread_finished)
-        self._log.add(intro)
+        self.log_line.emit(run.intro, False)
         self._thread.start()
-        self.started.emit(worker.kind)
+        self.started.emit(run.job)
 
     def cancel(self) -> None:
         """Cancel pressed: first stop after the running migration, then interrupt it."""
-        worker = self._worker
-        if worker is None or not self.can_cancel:
+        worker, job = self._worker, self._job
+        if worker is None or job is None or not self.can_cancel:
             return
         if not worker.cancel_requested:
             worker.cancel()
-            self._log.add(
-                f"Cancelling: the {worker.kind} stops after the migration that is running now. "
-                "Press Cancel again to stop that one too; its changes will be undone."
+            self.log_line.emit(
+                f"Cancelling: the {job.name} stops after the migration that is running now. "
+                "Press Cancel again to stop that one too; its changes will be undone.",
+                False,
             )
         else:
             worker.cancel(interrupt=True)
-            self._log.add("Stopping now: the running migration is being rolled back.")
+            self.log_line.emit("Stopping now: the running migration is being rolled back.", False)
 
     def stop(self) -> None:
         """Interrupt at once (closing the window): the running migration is rolled back."""
         if self._worker is not None:
             self._worker.cancel(interrupt=True)
 
-    def reset_progress(self, steps: int) -> None:
-        plural = "s" if steps != 1 else ""
-        self._progress.setFormat(f"%v of %m migration{plural} done" if steps else "Nothing to do")
-        self._progress.setRange(0, max(steps, 1))
-        self._progress.setValue(0)
-        self._label.setText(f"Ready to apply {steps} migration{plural}." if steps else "")
-
     # --- following the worker -----------------------------------------------------
 
     @Slot(object)
     def _on_worker_event(self, event: object) -> None:
-        worker = self._worker
-        if worker is None:
+        job = self._job
+        if job is None:
             return
-        rows = worker.marks_rows
+        text = job.log_prefix + str(getattr(event, "text", event))
+        rows = job.marks_rows
         match event:
             case PlanReady(steps=steps):
-                self.reset_progress(len(steps))
+                self.progress.emit(Progress(steps_bar(0, len(steps)), ready_line(len(steps))))
             case BackupStarted():
-                self._progress.setFormat("Making a safety copy…")
-                self._progress.setRange(0, 0)  # busy until the page count is known
+                self.progress.emit(Progress(BACKUP_STARTED, text))
             case BackupProgress(pages_done=done, pages_total=total):
-                self._progress.setFormat("Safety copy: %p%")
-                self._progress.setRange(0, max(total, 1))
-                self._progress.setValue(done)
-                self._label.setText(event.text)
+                self.progress.emit(Progress(backup_bar(done, total), text))
                 return  # page counts are for the bar, not the log
             case BackupDone():
-                self._progress.setFormat("Safety copy made")
-                self._progress.setRange(0, 1)
-                self._progress.setValue(1)
-            case MigrationStarted(step=step) if rows:
-                self._model.mark_running(step.version)
-                row = self._model.row_of(step.version)
-                if row is not None:
-                    self._view.scrollTo(self._model.index(row, 0))
-            case MigrationApplied(index=index):
+                self.progress.emit(Progress(BACKUP_DONE, text))
+            case MigrationStarted(step=step):
                 if rows:
-                    self._model.mark_applied(event.step.version, event.seconds)
-                self._progress.setValue(index)
+                    self.row_mark.emit(RowMark(step.version, Mark.RUNNING))
+                self.progress.emit(Progress(line=text))
+            case MigrationApplied(step=step, index=index, total=total, seconds=seconds):
+                if rows:
+                    self.row_mark.emit(RowMark(step.version, Mark.APPLIED, seconds=seconds))
+                self.progress.emit(Progress(steps_bar(index, total)))
             case MigrationRolledBack(step=step, reason=reason, cancelled=cancelled):
-                if rows and cancelled:
-                    self._model.mark_rolled_back(step.version)
-                elif rows:
-                    self._model.mark_failed(step.version, reason)
+                if rows:
+                    mark = Mark.ROLLED_BACK if cancelled else Mark.FAILED
+                    self.row_mark.emit(RowMark(step.version, mark, reason=reason))
                 if not cancelled:
-                    self._last_failure_text = event.text
-        text = worker.log_prefix + str(getattr(event, "text", event))
-        if not isinstance(event, PlanReady | MigrationApplied):
-            self._label.setText(text)
+                    self._rolled_back.add(step.version)
+                self.progress.emit(Progress(line=text))
+            case _:
+                self.progress.emit(Progress(line=text))
         failure = isinstance(event, MigrationRolledBack) and not event.cancelled
-        self._log.add(text, failure=failure)
+        self.log_line.emit(text, failure)
 
     @Slot(object)
     def _on_worker_completed(self, result: object) -> None:
+        assert self._outcome is not None
         stopped = isinstance(result, UpgradeResult | Rehearsal) and result.cancelled
-        self._outcome = JobOutcome(self._outcome.kind, result=result, cancelled=stopped)
+        self._outcome = JobOutcome(self._outcome.job, result=result, cancelled=stopped)
 
     @Slot(str)
     def _on_worker_cancelled(self, message: str) -> None:
-        self._outcome = JobOutcome(self._outcome.kind, error=None, cancelled=True)
-        self._label.setText(message)
-        self._log.add(message)
+        assert self._outcome is not None
+        self._outcome = JobOutcome(self._outcome.job, cancelled=True)
+        self.progress.emit(Progress(line=message))
+        self.log_line.emit(message, False)
 
-    @Slot(str, str)
-    def _on_worker_failed(self, message: str, details: str) -> None:
-        self._outcome = JobOutcome(self._outcome.kind, error=message)
-        if message != self._last_failure_text:  # a rollback has already been logged
-            self._log.add(message, failure=True)
-        self._label.setText(message)
-        if details:
-            self._log.add_details(message, details)
+    @Slot(object)
+    def _on_worker_failed(self, failure: Failure) -> None:
+        assert self._outcome is not None
+        self._outcome = JobOutcome(self._outcome.job, failure=failure)
+        error = failure.error
+        told = isinstance(error, MigrationFailed) and error.version in self._rolled_back
+        if not told:  # a migration's rollback has already said it, in its own line
+            self.log_line.emit(failure.message, True)
+        self.progress.emit(Progress(line=failure.message))
+        if failure.details:
+            self.details.emit(failure.message, failure.details)
 
     @Slot()
     def _on_thread_finished(self) -> None:
         if self._thread is not None:
             self._thread.deleteLater()
-        self._thread = None
-        self._worker = None
-        self.ended.emit(self._outcome)
+        outcome = self._outcome
+        self._thread = self._worker = self._job = self._outcome = None
+        if outcome is not None:
+            self.ended.emit(outcome)

@@ -56,6 +56,12 @@ class LogPanel(QWidget):
             self.view.appendPlainText(line)
         self.view.ensureCursorVisible()
 
+    @Slot(str, bool)
+    def add_line(self, text: str, failure: bool) -> None:
+        """:meth:`add`, as a slot for the job controller's ``log_line``."""
+        self.add(text, failure=failure)
+
+    @Slot(str, str)
     def add_details(self, title: str, details: str) -> None:
         """Keep a traceback for the details view, and say in the log where it is."""
         self.details.appendPlainText(f"--- {datetime.now():%H:%M:%S}  {title}\n{details}")

@@ -8,10 +8,11 @@ remains visible after the file's status is read again.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
+from enum import Enum
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Slot
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from core.status import MigrationRow
@@ -30,6 +31,25 @@ RUNNING_BACKGROUND = QColor(255, 236, 153)  # a soft yellow that reads on light 
 RUNNING_TEXT = QColor(0, 0, 0)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class Mark(Enum):
+    """What just happened to one migration of the open file during an upgrade."""
+
+    RUNNING = "running"
+    APPLIED = "applied"
+    FAILED = "failed"
+    ROLLED_BACK = "rolled back"
+
+
+@dataclass(frozen=True)
+class RowMark:
+    """A mark for the row of ``version`` (the job controller's ``row_mark`` signal)."""
+
+    version: int
+    mark: Mark
+    seconds: float = 0.0  # how long it took, once applied
+    reason: str = ""  # why it failed
 
 
 def local_time(iso_utc: str | None) -> str:
@@ -78,6 +98,19 @@ class MigrationsModel(QAbstractTableModel):
             if row.version == version:
                 return i
         return None
+
+    @Slot(object)
+    def apply_mark(self, mark: RowMark) -> None:
+        """Show what just happened to one migration."""
+        match mark.mark:
+            case Mark.RUNNING:
+                self.mark_running(mark.version)
+            case Mark.APPLIED:
+                self.mark_applied(mark.version, mark.seconds)
+            case Mark.FAILED:
+                self.mark_failed(mark.version, mark.reason)
+            case Mark.ROLLED_BACK:
+                self.mark_rolled_back(mark.version)
 
     def mark_running(self, version: int) -> None:
         self._mark(version, RUNNING)

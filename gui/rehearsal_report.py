@@ -8,6 +8,8 @@ person stopped is neither a success nor a failure: it says so, and no more.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from core.rehearse import Rehearsal
@@ -56,15 +58,15 @@ def schema_lines(rehearsal: Rehearsal) -> list[str]:
     return lines
 
 
-def log_rehearsal(log, rehearsal: Rehearsal) -> None:
-    """The whole report in the log: the verdict, the steps, the final schema."""
+def log_rehearsal(say: Callable[..., None], rehearsal: Rehearsal) -> None:
+    """The whole report, line by line through ``say(text, failure=…)``: verdict, steps, schema."""
     failed = not rehearsal.succeeded and not rehearsal.cancelled
-    log.add(rehearsal.text, failure=failed)
+    say(rehearsal.text, failure=failed)
     for line in step_lines(rehearsal):
-        log.add("  " + line)
-    log.add(schema_heading(rehearsal))
+        say("  " + line)
+    say(schema_heading(rehearsal))
     for line in schema_lines(rehearsal):
-        log.add("  " + line)
+        say("  " + line)
 
 
 def show_rehearsal(parent: QWidget, rehearsal: Rehearsal) -> QMessageBox:

@@ -1,15 +1,18 @@
 """The Restore dialog: pick one of the open file's backups (or another file) to put back.
 
-It only chooses; the window asks for confirmation and runs
-:func:`core.api.restore` on a worker thread. Listing the backups reads each
-one's version, a status-sized look that is fine on the GUI thread for a few
-files; so only the :data:`MAX_LISTED` newest are read, and the dialog says
-when there are more.
+It only chooses; the restore job (:mod:`gui.jobs.restore`) asks for
+confirmation and runs :func:`core.api.restore` on a worker thread. Listing the
+backups reads each one's version (a status-sized look, but SQLite may wait for
+a program holding one of them), so the list is read by the window's
+:class:`~gui.background.Background` while the dialog says "Reading…"; only the
+:data:`MAX_LISTED` newest are read, and the dialog says when there are more.
+A file chosen from elsewhere is looked at the same way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -25,16 +28,22 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from core.backup import default_backup_dir
 from core.discovery import Catalog
 from core.restore import BackupInfo
 from core.status import State, inspect_database
+from gui.background import Background, Problem, details_of
 from gui.dialogs import FILE_FILTERS, reason_of, tell
-from gui.worker import details_of
 
 NO_BACKUPS = "No backups of this file yet: none in the “backups” folder beside it."
-MAX_LISTED = 50  # each listed backup is opened to read its version, on the GUI thread
+READING = "Reading the backups…"
+UNEXPECTED_LISTING = (
+    "The backups could not be listed because of an unexpected problem inside this tool. "
+    "Nothing was changed."
+)
+MAX_LISTED = 50  # each listed backup is opened to read its version
 UNREADABLE_STATES = (State.MISSING, State.UNREADABLE, State.NOT_SQLITE, State.CORRUPT)
 
 # choose_file(parent, start_folder) -> the chosen path, or "" when cancelled. Tests replace it.
@@ -81,6 +90,49 @@ def newest_backups(
     return [backup_info(path, catalog) for _, path in timed[:limit]], len(timed)
 
 
+@dataclass(frozen=True)
+class Listing:
+    """What the dialog shows: the newest backups, how many there are, and the one asked for."""
+
+    backups: list[BackupInfo]
+    total: int
+    empty_text: str = NO_BACKUPS  # what an empty list says
+    preselected: BackupInfo | None = None  # the preselected file, when it is not listed
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A file chosen from elsewhere that can't even be looked at."""
+
+    path: Path
+    reason: str
+    details: str = ""  # a traceback when it is not the file's fault
+
+
+def read_listing(db: Path, catalog: Catalog, preselect: Path | None) -> Listing:
+    """The listing of ``db``'s backups (on the worker); an unreadable folder is said in words."""
+    try:
+        backups, total = newest_backups(db, catalog)
+    except Exception as exc:  # a folder that vanishes or can't be read: say so, go on
+        text = f"The backups folder beside this file can't be read: {reason_of(exc)}."
+        return Listing([], 0, text)
+    extra = None
+    if preselect is not None and all(b.path != preselect for b in backups):
+        looked = look_at(preselect, catalog)
+        extra = looked if isinstance(looked, BackupInfo) else None
+    return Listing(backups, total, preselected=extra)
+
+
+def look_at(path: Path, catalog: Catalog) -> BackupInfo | Refused:
+    """One file chosen from elsewhere, as the list shows it (on the worker)."""
+    try:
+        return backup_info(path, catalog)
+    except OSError as exc:  # the file vanished, or the system refused the path
+        return Refused(path, reason_of(exc))
+    except Exception as exc:  # not the file's fault: keep what a maintainer needs
+        return Refused(path, reason_of(exc), details_of(exc))
+
+
 def more_text(listed: int, total: int, folder: Path) -> str:
     return (
         f"Only the {listed} newest of the {total} backups are listed. The older ones are in "
@@ -102,14 +154,17 @@ class RestoreDialog(QDialog):
 
     Signals:
         backup_chosen(object): the ``BackupInfo`` the person chose to restore.
+        read(): the list, or a file chosen from elsewhere, has been read and is shown.
     """
 
     backup_chosen = Signal(object)
+    read = Signal()
 
     def __init__(
         self,
         db: Path,
         catalog: Catalog,
+        background: Background,
         *,
         preselect: Path | None = None,
         parent: QWidget | None = None,
@@ -153,27 +208,53 @@ class RestoreDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(buttons)
         self.resize(640, 360)
-        self._fill(preselect)
+        self._background = background
+        self._preselect = preselect
+        self._reads = 0  # looks at files still running on the worker
+        self._placeholder(READING)
+        self.restore_button.setEnabled(False)
+        self._read(lambda: read_listing(db, catalog, preselect), self._on_listing_read)
 
-    def _fill(self, preselect: Path | None) -> None:
-        try:
-            backups, total = newest_backups(self.db, self.catalog)
-            empty_text = NO_BACKUPS
-        except Exception as exc:  # a folder that vanishes or can't be read: say so, go on
-            backups, total = [], 0
-            empty_text = f"The backups folder beside this file can't be read: {reason_of(exc)}."
+    @property
+    def busy(self) -> bool:
+        """The list, or a file chosen from elsewhere, is still being read."""
+        return self._reads > 0
+
+    def _read(self, read: Callable[[], object], done: Callable[[object], None]) -> None:
+        self._reads += 1
+
+        def deliver(result: object) -> None:
+            if isValid(self):  # the person may have closed the dialog meanwhile
+                self._reads -= 1
+                done(result)
+                self.read.emit()
+
+        self._background.run(read, deliver, UNEXPECTED_LISTING)
+
+    def _placeholder(self, text: str) -> None:
+        self.list.clear()
+        placeholder = QListWidgetItem(text)
+        placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
+        self.list.addItem(placeholder)
+
+    def _on_listing_read(self, listing: object) -> None:
+        if isinstance(listing, Problem):
+            listing = Listing([], 0, listing.text)
+        assert isinstance(listing, Listing)
+        self.list.clear()
+        backups = listing.backups
         for info in backups:
             self._add_item(info)
-        if total > len(backups):
-            self.more.setText(more_text(len(backups), total, default_backup_dir(self.db)))
+        if listing.total > len(backups):
+            self.more.setText(more_text(len(backups), listing.total, default_backup_dir(self.db)))
             self.more.show()
         if not backups:
-            placeholder = QListWidgetItem(empty_text)
-            placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.list.addItem(placeholder)
-        if preselect is not None and not self.select(preselect) and preselect.is_file():
-            self.add_file(preselect)
-        elif preselect is None and backups:
+            self._placeholder(listing.empty_text)
+        if listing.preselected is not None:
+            self.list.setCurrentItem(self._add_item(listing.preselected, 0))
+        elif self._preselect is not None:
+            self.select(self._preselect)
+        elif backups:
             self.list.setCurrentRow(0)
         self._on_list_item_selection_changed()
 
@@ -196,24 +277,28 @@ class RestoreDialog(QDialog):
                 return True
         return False
 
-    def add_file(self, path: Path) -> bool:
-        """List a backup from elsewhere at the top and select it; False (and say why) if not."""
-        if self.select(path):
-            return True
-        try:
-            info = backup_info(path, self.catalog)
-        except Exception as exc:  # the file vanished, or the system refused the path
-            box = tell(
-                self,
-                "That file can't be used",
-                f"{path} can't be read, so it can't be restored: {reason_of(exc)}. "
-                "The database was not changed.",
-            )
-            if not isinstance(exc, OSError):  # not the file's fault: keep what a maintainer needs
-                box.setDetailedText(details_of(exc))
-            return False
-        self.list.setCurrentItem(self._add_item(info, 0))
-        return True
+    def add_file(self, path: Path) -> None:
+        """List a backup from elsewhere at the top and select it (or say why it can't be)."""
+        if not self.select(path):
+            self._read(lambda: look_at(path, self.catalog), self._on_file_read)
+
+    def _on_file_read(self, looked: object) -> None:
+        if isinstance(looked, BackupInfo):
+            if self.list.count() == 1 and self.list.item(0).data(Qt.ItemDataRole.UserRole) is None:
+                self.list.clear()  # the "no backups" line goes
+            self.list.setCurrentItem(self._add_item(looked, 0))
+            return
+        if isinstance(looked, Problem):
+            looked = Refused(Path(), looked.text, looked.details)
+        assert isinstance(looked, Refused)
+        box = tell(
+            self,
+            "That file can't be used",
+            f"{looked.path} can't be read, so it can't be restored: {looked.reason}. "
+            "The database was not changed.",
+        )
+        if looked.details:
+            box.setDetailedText(looked.details)
 
     def chosen(self) -> BackupInfo | None:
         item = self.list.currentItem()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QToolButton, QWidget
@@ -19,7 +20,9 @@ SAMPLE_NOTE = (
     "Open your society's database with Open… (Ctrl+O) or drop it onto this window."
 )
 
-GOOD, ATTENTION, BLOCKED = "#1e7b34", "#9a5b00", "#b00020"
+CHECKING = "Checking…"
+
+GOOD, ATTENTION, BLOCKED, NEUTRAL = "#1e7b34", "#9a5b00", "#b00020", "#5f6368"
 BADGES: dict[State, tuple[str, str]] = {
     State.MISSING: ("Not found", BLOCKED),
     State.UNREADABLE: ("Can't be read", BLOCKED),
@@ -144,6 +147,10 @@ class StatusPanel(QFrame):
 
     def show_prompt(self) -> None:
         self._show("No database open", PROMPT, "", None)
+
+    def show_checking(self, path: Path) -> None:
+        """The file is being read on a worker; its state follows."""
+        self._show(f"<b>File:</b> {html.escape(str(path))}", CHECKING, "", (CHECKING, NEUTRAL))
 
     def show_problem(self, text: str) -> None:
         """Something that is not about the file (the migrations folder, a bug)."""

@@ -9,19 +9,16 @@ bar, and the migrations table above the log.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Protocol
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QMenu,
     QMenuBar,
-    QProgressBar,
     QSplitter,
     QTableView,
     QToolButton,
@@ -29,43 +26,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.jobs import JOBS
+from gui.jobs.spec import ActionText, Place
 from gui.log_panel import LogPanel
-from gui.migrations_model import DESCRIPTION, MigrationsModel
+from gui.migrations_model import DESCRIPTION, Mark, MigrationsModel, RowMark
+from gui.progress_view import ProgressView
 from gui.status_panel import StatusPanel
 
-
-@dataclass(frozen=True)
-class ActionText:
-    """An action's words: its label, the tip that says what it does, and its shortcut."""
-
-    text: str
-    tip: str
-    shortcut: QKeySequence.StandardKey | str
-
-
-# The words of each of the window's actions, by the name it has in ``<name>_action``.
+# The words of the window's own actions (the jobs bring theirs), by ``<name>_action``.
 ACTION_TEXTS = {
     "open": ActionText("&Open…", "Open a society database file", QKeySequence.StandardKey.Open),
     "reload": ActionText(
         "Check &again",
         "Read the file's status again, e.g. after closing the program that locked it",
         QKeySequence.StandardKey.Refresh,
-    ),
-    "upgrade": ActionText(
-        "&Upgrade",
-        "Apply the pending migrations; a safety copy of the file is made first",
-        "Ctrl+U",
-    ),
-    "rehearse": ActionText(
-        "&Test on a copy",
-        "Run the pending migrations on a temporary copy and report what would happen; "
-        "the real file is not touched",
-        "Ctrl+T",
-    ),
-    "restore": ActionText(
-        "&Restore…",
-        "Put a backup back in place of this database; the current file is kept aside first",
-        "Ctrl+Shift+R",
     ),
     "cancel": ActionText(
         "&Cancel",
@@ -77,9 +51,13 @@ ACTION_TEXTS = {
 }
 
 
-def make_action(parent: QWidget, name: str, slot: Callable[[], object]) -> QAction:
-    """The action called ``name`` in :data:`ACTION_TEXTS`, shortcut in its tooltip, to ``slot``."""
-    words = ACTION_TEXTS[name]
+def make_action(parent: QWidget, words: ActionText | str, slot: Callable[[], object]) -> QAction:
+    """An action with ``words`` (or those named in :data:`ACTION_TEXTS`), calling ``slot``.
+
+    The shortcut is said in its tooltip too.
+    """
+    if isinstance(words, str):
+        words = ACTION_TEXTS[words]
     action = QAction(words.text, parent)
     action.setShortcut(QKeySequence(words.shortcut))
     shortcut_text = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
@@ -90,20 +68,32 @@ def make_action(parent: QWidget, name: str, slot: Callable[[], object]) -> QActi
 
 
 class WindowActions(Protocol):
-    """What the layout needs of the window: its actions, and the recent files menu."""
+    """What the layout needs of the window: its actions, the jobs' ones, the recent files."""
 
     open_action: QAction
     reload_action: QAction
-    upgrade_action: QAction
-    rehearse_action: QAction
-    restore_action: QAction
     cancel_action: QAction
     quit_action: QAction
     recent_menu: QMenu
+    job_actions: dict[str, QAction]  # by job key, in the order of ``gui.jobs.JOBS``
+
+
+JobRow = list[tuple[str, QAction]]
+
+
+def job_rows(actions: WindowActions) -> tuple[JobRow, JobRow]:
+    """The jobs' (key, action) pairs: those placed before Cancel, and those after it."""
+    before: JobRow = []
+    after: JobRow = []
+    for job in JOBS:
+        pair = (job.key, actions.job_actions[job.key])
+        (before if job.place is Place.MIGRATIONS else after).append(pair)
+    return before, after
 
 
 def fill_menu_bar(bar: QMenuBar, actions: WindowActions) -> None:
     """The File menu (open, recent, check again, quit) and the Database menu (the jobs)."""
+    before, after = job_rows(actions)
     menus: dict[str, list[QAction | QMenu | None]] = {  # None: a separator
         "&File": [
             actions.open_action,
@@ -113,11 +103,10 @@ def fill_menu_bar(bar: QMenuBar, actions: WindowActions) -> None:
             actions.quit_action,
         ],
         "&Database": [
-            actions.upgrade_action,
-            actions.rehearse_action,
+            *(action for _, action in before),
             actions.cancel_action,
             None,
-            actions.restore_action,
+            *(action for _, action in after),
         ],
     }
     for title, entries in menus.items():
@@ -134,8 +123,8 @@ def fill_menu_bar(bar: QMenuBar, actions: WindowActions) -> None:
 class WindowBody(QWidget):
     """The window's central widget: action buttons, status, progress, migrations and log.
 
-    The action row has a button for each of the window's actions but Quit; the
-    Open button's little arrow opens the recent files menu.
+    The action row has a button for each of the window's actions but Quit, a job's
+    called ``<key>Button``; the Open button's little arrow opens the recent files menu.
 
     Signals: none.
     """
@@ -155,18 +144,17 @@ class WindowBody(QWidget):
         open_button.setMenu(actions.recent_menu)
         open_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.add_action_button(actions.reload_action, "reloadButton")
-        self.add_action_button(actions.upgrade_action, "upgradeButton")
-        self.add_action_button(actions.rehearse_action, "rehearseButton")
+        before, after = job_rows(actions)
+        for key, action in before:
+            self.add_action_button(action, f"{key}Button")
         self.add_action_button(actions.cancel_action, "cancelButton")
-        self.add_action_button(actions.restore_action, "restoreButton")
+        for key, action in after:
+            self.add_action_button(action, f"{key}Button")
 
         self.status_panel = StatusPanel()
         layout.addWidget(self.status_panel)
 
-        self.progress_label = QLabel(objectName="progressLabel", wordWrap=True)
-        self.progress = QProgressBar(objectName="progressBar")
-        self.progress.setToolTip("How far the safety copy, or the migrations, have got")
-        layout.addWidget(self.progress_label)
+        self.progress = ProgressView()
         layout.addWidget(self.progress)
 
         self.view = QTableView(objectName="migrationsView")
@@ -187,6 +175,15 @@ class WindowBody(QWidget):
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([220, 320])
         layout.addWidget(splitter, 1)
+
+    @Slot(object)
+    def follow_row(self, mark: RowMark) -> None:
+        """Keep the migration that starts running in sight."""
+        model = self.view.model()
+        if mark.mark is Mark.RUNNING and isinstance(model, MigrationsModel):
+            row = model.row_of(mark.version)
+            if row is not None:
+                self.view.scrollTo(model.index(row, 0))
 
     def add_action_button(self, action: QAction, name: str) -> QToolButton:
         """A button for ``action`` at the end of the action row (before its stretch)."""

@@ -14,12 +14,13 @@ import argparse
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QSettings, QTimer  # noqa: E402
+from PySide6.QtCore import QEventLoop, QSettings, QTimer, SignalInstance  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from core import api, marker  # noqa: E402
@@ -37,6 +38,16 @@ def cut_short(database: Path) -> None:
     marker.write(database, step.version, step.description, result.backup)  # our own: not live
 
 
+def wait_for(app: QApplication, signal: SignalInstance, start: Callable[[], object]) -> None:
+    """Call ``start``, then run the event loop until ``signal`` (or a minute) has passed."""
+    loop = QEventLoop()
+    signal.connect(loop.quit)
+    QTimer.singleShot(TIMEOUT_MS, loop.quit)
+    start()
+    loop.exec()
+    signal.disconnect(loop.quit)
+
+
 def take(out: Path, width: int, height: int, scene: str = "upgraded") -> None:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     folder = Path(tempfile.gettempdir()) / "society-db-migrator-screenshot"
@@ -51,13 +62,9 @@ def take(out: Path, width: int, height: int, scene: str = "upgraded") -> None:
         window.show()
         if scene == "crash":
             cut_short(database)
-            window.open_database(database)
-        else:
-            window.open_database(database)
-            window.upgrade_finished.connect(app.quit)
-            QTimer.singleShot(TIMEOUT_MS, app.quit)
-            window.upgrade_action.trigger()
-            app.exec()
+        wait_for(app, window.checked, lambda: window.open_database(database))
+        if scene != "crash":
+            wait_for(app, window.upgrade_finished, window.upgrade_action.trigger)
         for _ in range(5):  # let the last repaints land
             app.processEvents()
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -37,6 +37,7 @@ def make_window(qtbot) -> Iterator[Callable[..., MainWindow]]:
         if window.is_busy:
             window.jobs.stop()
             qtbot.waitUntil(lambda w=window: not w.is_busy, timeout=UPGRADE_TIMEOUT_MS)
+        assert window.background.wait(UPGRADE_TIMEOUT_MS)  # no look at a file outlives its test
 
 
 @pytest.fixture

@@ -9,12 +9,15 @@ from pathlib import Path
 
 from helpers.migration_files import ROOT, copy_shipped, write_migration
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from gui.main_window import MainWindow
 from gui.migrations_model import STATUS
+from gui.restore_dialog import RestoreDialog
 
 UPGRADE_TIMEOUT_MS = 15_000
+CHECK_TIMEOUT_MS = 5_000  # a look at a file: at most SQLite's lock waits, on the worker
 SLOW_ROWS = 3_000_000  # about a second of SQLite work
 ENDLESS_ROWS = 500_000_000  # minutes: only an interrupt ends it within a test
 
@@ -78,6 +81,11 @@ def click(qtbot, parent: QWidget, name: str) -> QAbstractButton:
     assert button is not None, name
     assert button.isEnabled(), f"{name} is disabled"
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    if isinstance(parent, MainWindow):  # a job reads the file again before it asks
+        settle(qtbot, parent)
+    for dialog in [*parent.findChildren(RestoreDialog), parent]:  # the backups are read
+        if isinstance(dialog, RestoreDialog):
+            qtbot.waitUntil(lambda d=dialog: not d.busy, timeout=CHECK_TIMEOUT_MS)
     return button
 
 
@@ -87,3 +95,20 @@ def user_version(path: Path) -> int:
         return conn.execute("PRAGMA user_version").fetchone()[0]
     finally:
         conn.close()
+
+
+def settle(qtbot, window: MainWindow) -> None:
+    """Wait (bounded) until the window has shown its look at the file: no more "Checking…"."""
+    qtbot.waitUntil(lambda: not window.is_checking, timeout=CHECK_TIMEOUT_MS)
+
+
+def open_file(qtbot, window: MainWindow, path: Path, **options: bool) -> None:
+    """Open ``path`` as a person would, and wait until its state is shown."""
+    window.open_database(path, **options)
+    settle(qtbot, window)
+
+
+def trigger(qtbot, window: MainWindow, action: QAction) -> None:
+    """Trigger one of the window's actions, and wait until the file's state is shown."""
+    action.trigger()
+    settle(qtbot, window)

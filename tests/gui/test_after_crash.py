@@ -16,6 +16,7 @@ from gui_helpers import (
     UPGRADE_TIMEOUT_MS,
     add_slow_migration,
     click,
+    open_file,
     start_cli,
     statuses,
     user_version,
@@ -61,7 +62,7 @@ def crashed(tmp_path) -> tuple[Path, Path]:
 def test_crash_is_explained_and_retry_finishes_the_upgrade(qtbot, make_window, crashed):
     path, folder = crashed
     window = make_window(migrations_dir=folder)
-    window.open_database(path)
+    open_file(qtbot, window, path)
 
     banner = window.findChild(QLabel, "interruptedText")
     assert not window.status_panel.banner.isHidden()
@@ -89,7 +90,7 @@ def test_restore_from_the_banner_offers_the_backup_taken_before_the_crash(
 ):
     path, folder = crashed
     window = make_window(migrations_dir=folder)
-    window.open_database(path)
+    open_file(qtbot, window, path)
     assert not window.status_panel.banner.isHidden()
 
     click(qtbot, window, "bannerRestoreButton")

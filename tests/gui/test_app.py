@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from gui_helpers import statuses
+from gui_helpers import open_file, settle, statuses
 
 from gui.app import SAMPLE_NAME, create_window, parse_args
 from gui.status_panel import PROMPT
@@ -17,6 +17,7 @@ def started(qtbot):
     def start(args, **kwargs):
         window = create_window(args, **kwargs)
         qtbot.addWidget(window)
+        settle(qtbot, window)
         return window
 
     return start
@@ -65,10 +66,10 @@ def test_migrations_folder_is_passed_through(started, tmp_path):
     assert "does not exist" in window.status_panel.status.text()
 
 
-def test_once_a_real_file_was_picked_it_is_reopened_instead_of_the_sample(started, tmp_path):
+def test_once_a_real_file_was_picked_it_is_reopened_instead_of_the_sample(qtbot, started, tmp_path):
     real = build(tmp_path / "society.db", Shape.VEHICLES, residents=3, ledger_rows=5)
     first = started([], sample_dir=tmp_path / "appdata")
-    first.open_database(real)  # the person picks their own file
+    open_file(qtbot, first, real)  # the person picks their own file
 
     again = started([], sample_dir=tmp_path / "appdata")
 
@@ -76,10 +77,10 @@ def test_once_a_real_file_was_picked_it_is_reopened_instead_of_the_sample(starte
     assert again.status_panel.sample.isHidden()
 
 
-def test_a_recent_file_that_is_gone_falls_back_to_the_sample(started, tmp_path):
+def test_a_recent_file_that_is_gone_falls_back_to_the_sample(qtbot, started, tmp_path):
     (tmp_path / "usb").mkdir()
     real = build(tmp_path / "usb" / "society.db", Shape.VEHICLES, residents=3, ledger_rows=5)
-    started([], sample_dir=tmp_path / "appdata").open_database(real)
+    open_file(qtbot, started([], sample_dir=tmp_path / "appdata"), real)
     real.unlink()  # the USB stick was taken out
 
     again = started([], sample_dir=tmp_path / "appdata")

@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gui_helpers import UPGRADE_TIMEOUT_MS, Answers, click, statuses, user_version
+from gui_helpers import (
+    UPGRADE_TIMEOUT_MS,
+    Answers,
+    click,
+    open_file,
+    statuses,
+    trigger,
+    user_version,
+)
 from helpers.migration_files import copy_shipped, write_migration
 
 from samples.legacy import Shape, build
@@ -34,7 +42,7 @@ def imports(folder: Path) -> int:
     return len((folder / IMPORTS).read_text(encoding="utf-8").splitlines())
 
 
-def test_migrations_are_imported_once_not_on_every_look_at_a_file(make_window, tmp_path):
+def test_migrations_are_imported_once_not_on_every_look_at_a_file(qtbot, make_window, tmp_path):
     folder = copy_shipped(tmp_path / "migrations")
     add_counting_migration(folder, 5)
     first = build(tmp_path / "first.db", Shape.FIRST_RELEASE, residents=3, ledger_rows=3)
@@ -42,17 +50,19 @@ def test_migrations_are_imported_once_not_on_every_look_at_a_file(make_window, t
     window = make_window(migrations_dir=folder)
     window.confirm = Answers(yes=False)
 
-    window.open_database(first)
-    window.open_database(second)
-    window.open_database(first)
-    window.upgrade_action.trigger()  # reads the file again before asking; the answer is no
+    open_file(qtbot, window, first)
+    open_file(qtbot, window, second)
+    open_file(qtbot, window, first)
+    trigger(
+        qtbot, window, window.upgrade_action
+    )  # reads the file again before asking; the answer is no
     assert imports(folder) == 1
     assert statuses(window) == ["Pending"] * 5
 
     write_migration(folder, 6, "do_nothing", 'conn.execute("SELECT 1")', doc="Do nothing")
-    window.open_database(second)
+    open_file(qtbot, window, second)
     assert window.model.rowCount() == 5  # what the window knows until it is told to look again
-    window.reload_action.trigger()
+    trigger(qtbot, window, window.reload_action)
     assert imports(folder) == 2
     assert statuses(window) == ["Pending"] * 6
 
@@ -61,7 +71,7 @@ def test_upgrade_runs_the_migrations_the_window_showed(qtbot, make_window, tmp_p
     folder = copy_shipped(tmp_path / "migrations")
     path = build(tmp_path / "society.db", Shape.FIRST_RELEASE, residents=3, ledger_rows=3)
     window = make_window(migrations_dir=folder)
-    window.open_database(path)
+    open_file(qtbot, window, path)
     write_migration(folder, 5, "arrived_late", 'conn.execute("SELECT 1")', doc="Arrived late")
 
     with qtbot.waitSignal(window.job_finished, timeout=UPGRADE_TIMEOUT_MS) as blocker:
@@ -73,14 +83,16 @@ def test_upgrade_runs_the_migrations_the_window_showed(qtbot, make_window, tmp_p
     assert user_version(path) == 4
 
 
-def test_a_migration_that_will_not_import_is_text_and_check_again_recovers(make_window, tmp_path):
+def test_a_migration_that_will_not_import_is_text_and_check_again_recovers(
+    qtbot, make_window, tmp_path
+):
     folder = copy_shipped(tmp_path / "migrations")
     broken = write_migration(folder, 5, "needs_a_module", "pass")
     broken.write_text("import no_such_module_here\n" + broken.read_text(encoding="utf-8"))
     path = build(tmp_path / "society.db", Shape.FIRST_RELEASE, residents=3, ledger_rows=3)
     window = make_window(migrations_dir=folder)
 
-    window.open_database(path)
+    open_file(qtbot, window, path)
 
     status = window.status_panel.status.text()
     assert "005_needs_a_module.py could not be imported" in status
@@ -90,6 +102,6 @@ def test_a_migration_that_will_not_import_is_text_and_check_again_recovers(make_
     assert window.reload_action.isEnabled()
 
     broken.unlink()  # whoever maintains the tool fixes the folder; F5 looks again
-    window.reload_action.trigger()
+    trigger(qtbot, window, window.reload_action)
     assert statuses(window) == ["Pending"] * 4
     assert window.upgrade_action.isEnabled() and window.restore_action.isEnabled()

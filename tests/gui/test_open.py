@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from gui_helpers import statuses
+from gui_helpers import open_file, settle, statuses, trigger
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QToolButton
@@ -29,9 +29,9 @@ def test_window_without_a_file_asks_for_one(window):
 
 
 @pytest.mark.parametrize("shape", [s for s in Shape if s is not Shape.EMPTY_FILE])
-def test_legacy_file_shows_unversioned_and_all_pending(window, tmp_path, shape):
+def test_legacy_file_shows_unversioned_and_all_pending(qtbot, window, tmp_path, shape):
     path = build(tmp_path / "society.db", shape, residents=5, ledger_rows=10)
-    window.open_database(path)
+    open_file(qtbot, window, path)
     assert "unversioned database from an older install: 4 migrations pending" in label(
         window, "statusLabel"
     )
@@ -41,17 +41,17 @@ def test_legacy_file_shows_unversioned_and_all_pending(window, tmp_path, shape):
     assert window.upgrade_action.isEnabled()
 
 
-def test_empty_file_is_a_new_database(window, tmp_path):
-    window.open_database(build(tmp_path / "new.db", Shape.EMPTY_FILE))
+def test_empty_file_is_a_new_database(qtbot, window, tmp_path):
+    open_file(qtbot, window, build(tmp_path / "new.db", Shape.EMPTY_FILE))
     assert label(window, "statusLabel").startswith("An empty database")
     assert statuses(window) == ["Pending"] * 4
     assert window.upgrade_action.isEnabled()
 
 
-def test_up_to_date_file_shows_applied_rows_with_history(window, tmp_path):
+def test_up_to_date_file_shows_applied_rows_with_history(qtbot, window, tmp_path):
     path = build(tmp_path / "society.db", Shape.VEHICLES, residents=5, ledger_rows=10)
     api.upgrade(path, backup=False)
-    window.open_database(path)
+    open_file(qtbot, window, path)
     assert label(window, "statusLabel") == "Up to date at version 4."
     assert label(window, "stateBadge") == "Up to date"
     assert statuses(window) == ["Applied"] * 4
@@ -103,9 +103,9 @@ def _other_program(folder: Path) -> Path:
         (_other_program, "some other program", "Not a society database"),
     ],
 )
-def test_bad_file_is_explained_and_window_stays_usable(window, tmp_path, make, words, badge):
+def test_bad_file_is_explained_and_window_stays_usable(qtbot, window, tmp_path, make, words, badge):
     bad = make(tmp_path)
-    window.open_database(bad)
+    open_file(qtbot, window, bad)
     assert words in label(window, "statusLabel")
     assert label(window, "stateBadge") == badge
     assert window.model.rowCount() == 0
@@ -113,36 +113,36 @@ def test_bad_file_is_explained_and_window_stays_usable(window, tmp_path, make, w
     assert window.open_action.isEnabled()
 
     good = build(tmp_path / "good.db", Shape.FIRST_RELEASE, residents=3, ledger_rows=3)
-    window.open_database(good)
+    open_file(qtbot, window, good)
     assert statuses(window) == ["Pending"] * 4
     assert window.upgrade_action.isEnabled()
 
 
-def test_file_locked_by_another_program_says_so(window, tmp_path):
+def test_file_locked_by_another_program_says_so(qtbot, window, tmp_path):
     path = build(tmp_path / "society.db", Shape.FIRST_RELEASE, residents=3, ledger_rows=3)
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")
     try:
-        window.open_database(path)
+        open_file(qtbot, window, path)
     finally:
         other.execute("ROLLBACK")
         other.close()
     assert "Another program is writing to this database" in label(window, "statusLabel")
     assert label(window, "stateBadge") == "Locked by another program"
     assert not window.upgrade_action.isEnabled()
-    window.reload_action.trigger()  # once the other program lets go, look again
+    trigger(qtbot, window, window.reload_action)  # once the other program lets go, look again
     assert statuses(window) == ["Pending"] * 4
 
 
-def test_broken_migrations_folder_is_text_not_a_traceback(make_window, tmp_path):
+def test_broken_migrations_folder_is_text_not_a_traceback(qtbot, make_window, tmp_path):
     window = make_window(migrations_dir=tmp_path / "no_such_folder")
-    window.open_database(build(tmp_path / "society.db", Shape.FIRST_RELEASE))
+    open_file(qtbot, window, build(tmp_path / "society.db", Shape.FIRST_RELEASE))
     assert "does not exist" in label(window, "statusLabel")
     assert "Traceback" not in window.log.text()
     assert not window.upgrade_action.isEnabled()
 
 
-def test_dropping_a_file_opens_it(window, tmp_path):
+def test_dropping_a_file_opens_it(qtbot, window, tmp_path):
     path = build(tmp_path / "dropped.db", Shape.LOGIN_SECURITY, residents=3, ledger_rows=3)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
@@ -153,17 +153,18 @@ def test_dropping_a_file_opens_it(window, tmp_path):
     assert enter.isAccepted()
     drop = QDropEvent(QPointF(5, 5), how, mime, button, keys)
     window.dropEvent(drop)
+    settle(qtbot, window)
     assert window.path == path
     assert statuses(window) == ["Pending"] * 4
 
 
 def test_recent_files_and_last_folder_are_remembered_outside_the_database(
-    window, tmp_path, private_settings
+    qtbot, window, tmp_path, private_settings
 ):
     first = build(tmp_path / "first.db", Shape.FIRST_RELEASE, residents=3, ledger_rows=3)
     second = build(tmp_path / "second.db", Shape.VEHICLES, residents=3, ledger_rows=3)
-    window.open_database(first)
-    window.open_database(second)
+    open_file(qtbot, window, first)
+    open_file(qtbot, window, second)
     settings = Settings()
     assert settings.recent_files == [str(second), str(first)]
     assert settings.last_folder == str(tmp_path)

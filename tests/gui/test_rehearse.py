@@ -10,13 +10,16 @@ from gui_helpers import (
     SLOW_ROWS,
     UPGRADE_TIMEOUT_MS,
     click,
+    open_file,
     shipped_plus_slow,
     statuses,
+    trigger,
 )
 from helpers.migration_files import copy_shipped, fail_after_real_work
 from PySide6.QtWidgets import QMessageBox, QProgressBar
 
 from core import api
+from gui.jobs.rehearse import JOB as TEST_ON_A_COPY
 from samples.legacy import Shape, build
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -27,13 +30,13 @@ def fingerprint(path: Path) -> tuple[bytes, int, list[str]]:
     return path.read_bytes(), path.stat().st_mtime_ns, sorted(p.name for p in path.parent.iterdir())
 
 
-def open_in_own_folder(make_window, tmp_path: Path, folder: Path, shape: Shape):
+def open_in_own_folder(qtbot, make_window, tmp_path: Path, folder: Path, shape: Shape):
     """A window with its migrations, on a file alone in its folder, and the file's fingerprint."""
     data = tmp_path / "data"
     data.mkdir()
     path = build(data / "society.db", shape, residents=5, ledger_rows=20)
     window = make_window(migrations_dir=folder)
-    window.open_database(path)
+    open_file(qtbot, window, path)
     return window, path, fingerprint(path)
 
 
@@ -42,7 +45,7 @@ def rehearse(qtbot, window):
         click(qtbot, window, "rehearseButton")
         assert window.is_busy and not window.upgrade_action.isEnabled()
     (outcome,) = blocker.args
-    assert outcome.kind == "test on a copy" and outcome.error is None
+    assert outcome.job is TEST_ON_A_COPY and outcome.error is None
     return outcome.result
 
 
@@ -67,7 +70,7 @@ def test_test_on_a_copy_reports_each_migration_and_the_schema_and_touches_nothin
 ):
     path = build(tmp_path / "society.db", Shape.MERGED_BY_HAND, residents=10, ledger_rows=40)
     before = fingerprint(path)
-    window.open_database(path)
+    open_file(qtbot, window, path)
 
     rehearsal = rehearse(qtbot, window)
 
@@ -95,7 +98,7 @@ def test_a_failing_migration_in_the_test_is_shown_and_the_file_is_unchanged(
 ):
     folder = copy_shipped(tmp_path / "migrations")
     fail_after_real_work(folder, 3)
-    window, path, before = open_in_own_folder(make_window, tmp_path, folder, Shape.VEHICLES)
+    window, path, before = open_in_own_folder(qtbot, make_window, tmp_path, folder, Shape.VEHICLES)
 
     rehearsal = rehearse(qtbot, window)
 
@@ -113,18 +116,20 @@ def test_a_failing_migration_in_the_test_is_shown_and_the_file_is_unchanged(
     assert "Traceback" not in log
 
 
-def test_test_on_a_copy_is_off_when_nothing_is_pending(window, tmp_path):
+def test_test_on_a_copy_is_off_when_nothing_is_pending(qtbot, window, tmp_path):
     path = build(tmp_path / "society.db", Shape.FIRST_RELEASE, residents=3, ledger_rows=3)
-    window.open_database(path)
+    open_file(qtbot, window, path)
     assert window.rehearse_action.isEnabled()
     api.upgrade(path, backup=False)
-    window.reload_action.trigger()
+    trigger(qtbot, window, window.reload_action)
     assert not window.rehearse_action.isEnabled()
 
 
 def test_cancel_stops_the_test_on_a_copy_and_the_file_is_untouched(qtbot, make_window, tmp_path):
     folder = shipped_plus_slow(tmp_path / "migrations", ENDLESS_ROWS)
-    window, path, before = open_in_own_folder(make_window, tmp_path, folder, Shape.FIRST_RELEASE)
+    window, path, before = open_in_own_folder(
+        qtbot, make_window, tmp_path, folder, Shape.FIRST_RELEASE
+    )
     with qtbot.waitSignal(window.job_finished, timeout=UPGRADE_TIMEOUT_MS) as blocker:
         click(qtbot, window, "rehearseButton")
         qtbot.waitUntil(lambda: "On the copy: Applying migration 005" in window.log.text())
@@ -141,7 +146,9 @@ def test_cancel_between_migrations_is_reported_as_stopped_not_as_success(
     qtbot, make_window, tmp_path
 ):
     folder = shipped_plus_slow(tmp_path / "migrations", SLOW_ROWS, then_noop=True)
-    window, path, before = open_in_own_folder(make_window, tmp_path, folder, Shape.FIRST_RELEASE)
+    window, path, before = open_in_own_folder(
+        qtbot, make_window, tmp_path, folder, Shape.FIRST_RELEASE
+    )
     with qtbot.waitSignal(window.job_finished, timeout=UPGRADE_TIMEOUT_MS) as blocker:
         click(qtbot, window, "rehearseButton")
         qtbot.waitUntil(lambda: "On the copy: Applying migration 005" in window.log.text())
@@ -155,9 +162,9 @@ def test_cancel_between_migrations_is_reported_as_stopped_not_as_success(
 
 def test_one_pending_migration_is_counted_in_the_singular(qtbot, make_window, tmp_path):
     folder = copy_shipped(tmp_path / "migrations")
-    window, path, _ = open_in_own_folder(make_window, tmp_path, folder, Shape.FIRST_RELEASE)
+    window, path, _ = open_in_own_folder(qtbot, make_window, tmp_path, folder, Shape.FIRST_RELEASE)
     api.upgrade(path, migrations_dir=folder, target=3, backup=False)
-    window.reload_action.trigger()
+    trigger(qtbot, window, window.reload_action)
     bar = window.findChild(QProgressBar, "progressBar")
     assert window.progress_label.text() == "Ready to apply 1 migration."
     assert bar.text() == "0 of 1 migration done"

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from gui_helpers import UPGRADE_TIMEOUT_MS, Answers, click, statuses, user_version
+from gui_helpers import UPGRADE_TIMEOUT_MS, Answers, click, open_file, statuses, user_version
 from PySide6.QtWidgets import QLabel, QListWidget, QMessageBox
 
 from core import api
@@ -66,7 +66,7 @@ def test_yesterdays_backup_is_restored_in_a_few_clicks(qtbot, window, history):
     path, last_week, yesterday = history
     expected = dump(yesterday)
     window.show()
-    window.open_database(path)
+    open_file(qtbot, window, path)
     assert statuses(window) == ["Applied"] * 4
 
     dialog = open_restore_dialog(qtbot, window)
@@ -87,7 +87,8 @@ def test_yesterdays_backup_is_restored_in_a_few_clicks(qtbot, window, history):
     kept = outcome.result.replaced_kept_at
     assert kept.parent == path.parent / "backups" and user_version(kept) == 4
     log = window.log.text()
-    assert "Restore finished: the database is at version 2." in log
+    finished = [line for line in log.splitlines() if "at version 2" in line]
+    assert len(finished) == 1 and "back at version 2" in finished[0]  # said once
     assert f"The file it replaced is kept at {kept}" in log
     assert statuses(window) == ["Applied", "Applied", "Pending", "Pending"]
     assert window.status_panel.status.text() == "At version 2: 2 migrations pending."
@@ -98,7 +99,7 @@ def test_a_backup_from_elsewhere_can_be_chosen(qtbot, window, history, tmp_path)
     elsewhere = tmp_path / "usb stick" / "copy for the auditor.db"
     elsewhere.parent.mkdir()
     last_week.rename(elsewhere)
-    window.open_database(path)
+    open_file(qtbot, window, path)
     dialog = open_restore_dialog(qtbot, window)
     dialog.choose_file = lambda parent, start: str(elsewhere)
     click(qtbot, dialog, "chooseBackupButton")
@@ -115,7 +116,7 @@ def test_a_damaged_backup_is_refused_and_the_database_is_unchanged(qtbot, window
     yesterday.write_bytes(data[:100] + b"\xff" * (len(data) - 100))  # header kept, pages gone
     before = path.read_bytes()
     folder = sorted(p.name for p in (path.parent / "backups").iterdir())
-    window.open_database(path)
+    open_file(qtbot, window, path)
 
     dialog = open_restore_dialog(qtbot, window)
     assert yesterday.name in items(dialog)[0]
@@ -137,7 +138,7 @@ def test_declining_the_confirmation_changes_nothing(qtbot, window, history):
     path, _, _ = history
     window.confirm = Answers(yes=False)
     before = path.read_bytes()
-    window.open_database(path)
+    open_file(qtbot, window, path)
     dialog = open_restore_dialog(qtbot, window)
     click(qtbot, dialog, "restoreChosenButton")
     assert not window.is_busy
@@ -149,7 +150,7 @@ def test_restore_is_off_during_an_upgrade_and_without_a_file(qtbot, window, hist
     path, _, _ = history
     assert not window.restore_action.isEnabled()
     api.restore(history[1], path)  # back to version 0, so there is something to upgrade
-    window.open_database(path)
+    open_file(qtbot, window, path)
     assert window.restore_action.isEnabled()
     with qtbot.waitSignal(window.upgrade_finished, timeout=UPGRADE_TIMEOUT_MS):
         click(qtbot, window, "upgradeButton")
@@ -160,7 +161,7 @@ def test_restore_is_off_during_an_upgrade_and_without_a_file(qtbot, window, hist
 
 def test_a_file_without_backups_says_so(qtbot, window, tmp_path):
     path = build(tmp_path / "society.db", Shape.FIRST_RELEASE, residents=3, ledger_rows=3)
-    window.open_database(path)
+    open_file(qtbot, window, path)
     dialog = open_restore_dialog(qtbot, window)
     assert items(dialog) == ["No backups of this file yet: none in the “backups” folder beside it."]
     assert not dialog.restore_button.isEnabled()
@@ -175,7 +176,7 @@ def test_only_the_newest_backups_are_read_and_the_dialog_says_there_are_more(
     for n in range(1, total):  # one a day, back to nearly two months ago
         aged(shutil.copy(first, first.with_name(f"society_v0_copy-{n:03d}.db")), n)
     newest = aged(first, 0)
-    window.open_database(path)
+    open_file(qtbot, window, path)
 
     dialog = open_restore_dialog(qtbot, window)
 
@@ -192,7 +193,7 @@ def test_only_the_newest_backups_are_read_and_the_dialog_says_there_are_more(
 
 def test_a_few_backups_are_all_listed_without_a_note(qtbot, window, history):
     path, _, _ = history
-    window.open_database(path)
+    open_file(qtbot, window, path)
     dialog = open_restore_dialog(qtbot, window)
     assert len(items(dialog)) == 2
     assert not dialog.findChild(QLabel, "olderBackupsNote").isVisible()
@@ -200,7 +201,7 @@ def test_a_few_backups_are_all_listed_without_a_note(qtbot, window, history):
 
 def test_a_chosen_file_that_cannot_be_looked_at_is_a_message(qtbot, window, history, tmp_path):
     path, _, _ = history
-    window.open_database(path)
+    open_file(qtbot, window, path)
     dialog = open_restore_dialog(qtbot, window)
     refused = tmp_path / ("a name longer than the file system allows " * 8 + ".db")
     dialog.choose_file = lambda parent, start: str(refused)

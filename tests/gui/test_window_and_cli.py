@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from gui_helpers import UPGRADE_TIMEOUT_MS, click, start_cli, user_version
+from gui_helpers import UPGRADE_TIMEOUT_MS, click, open_file, start_cli, user_version
 from helpers import snapshot
 from helpers.migration_files import copy_shipped, write_migration
 
@@ -65,7 +65,7 @@ def test_window_and_command_line_at_once_apply_every_migration_once(qtbot, make_
     write_migration(folder, 6, "side_effect", SIDE_EFFECT.format(version=6), doc="Side effect")
     path = build(tmp_path / "society.db", Shape.MERGED_BY_HAND, residents=10, ledger_rows=40)
     window = make_window(migrations_dir=folder)
-    window.open_database(path)
+    open_file(qtbot, window, path)
 
     with qtbot.waitSignal(window.upgrade_finished, timeout=UPGRADE_TIMEOUT_MS) as blocker:
         click(qtbot, window, "upgradeButton")

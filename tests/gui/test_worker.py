@@ -1,4 +1,4 @@
-"""The upgrade worker on its own thread: events as signals, and no exception ever escapes."""
+"""A job's worker on its own thread: events as signals, and no exception ever escapes."""
 
 from __future__ import annotations
 
@@ -8,9 +8,17 @@ import pytest
 from gui_helpers import UPGRADE_TIMEOUT_MS, user_version
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from core import api
+from core.discovery import load_catalog
+from core.errors import NotADatabase
 from core.events import MigrationApplied, UpgradeFinished
-from gui.worker import UNEXPECTED, JobWorker, RehearseWorker, RestoreWorker, UpgradeWorker
+from gui.jobs import rehearse, restore, upgrade
+from gui.worker import Failure, JobWorker
 from samples.legacy import Shape, build
+
+
+def upgrade_worker(path) -> JobWorker:
+    return JobWorker(upgrade.upgrade_work(path, load_catalog()), upgrade.UNEXPECTED)
 
 
 class Relay(QObject):
@@ -20,11 +28,11 @@ class Relay(QObject):
     thread; waiting on the relay's signals keeps every check in the GUI thread.
 
     Signals:
-        completed(object), failed(str, str), finished(): as the worker's, in the GUI thread.
+        completed(object), failed(object), finished(): as the worker's, in the GUI thread.
     """
 
     completed = Signal(object)
-    failed = Signal(str, str)
+    failed = Signal(object)
     finished = Signal()
 
     def __init__(self, worker: JobWorker) -> None:
@@ -43,9 +51,9 @@ class Relay(QObject):
     def _on_worker_completed(self, result: object) -> None:
         self.completed.emit(result)
 
-    @Slot(str, str)
-    def _on_worker_failed(self, message: str, details: str) -> None:
-        self.failed.emit(message, details)
+    @Slot(object)
+    def _on_worker_failed(self, failure: Failure) -> None:
+        self.failed.emit(failure)
 
     @Slot()
     def _on_worker_finished(self) -> None:
@@ -74,7 +82,7 @@ def start(qtbot) -> Iterator:
 
 def test_worker_reports_events_and_result(qtbot, tmp_path, start):
     path = build(tmp_path / "society.db", Shape.MERGED_BY_HAND, residents=5, ledger_rows=20)
-    worker = UpgradeWorker(path)
+    worker = upgrade_worker(path)
     relay = Relay(worker)
     with qtbot.waitSignal(relay.completed, timeout=UPGRADE_TIMEOUT_MS) as blocker:
         blocker.connect(relay.failed)
@@ -91,35 +99,42 @@ def test_worker_reports_events_and_result(qtbot, tmp_path, start):
 def test_engine_error_becomes_its_own_text_without_details(qtbot, tmp_path, start):
     notes = tmp_path / "notes.db"
     notes.write_text("shopping list, not a database\n", encoding="utf-8")
-    worker = UpgradeWorker(notes)
+    worker = upgrade_worker(notes)
     relay = Relay(worker)
     with qtbot.waitSignal(relay.failed, timeout=UPGRADE_TIMEOUT_MS) as blocker:
         blocker.connect(relay.completed)  # a success would end the wait too, with other args
         start(worker)
-    message, details = blocker.args
-    assert "This file is not a database" in message
-    assert "The database file was not changed" in message
-    assert details == ""
+    (failure,) = blocker.args
+    assert isinstance(failure.error, NotADatabase)  # the fact, for the window to decide by
+    assert "This file is not a database" in failure.message
+    assert "The database file was not changed" in failure.message
+    assert failure.details == ""
 
 
 def test_unexpected_error_becomes_generic_text_with_traceback(qtbot, tmp_path, start):
     path = build(tmp_path / "society.db", Shape.FIRST_RELEASE, residents=3, ledger_rows=3)
-    worker = UpgradeWorker(path, target=99)  # the window never asks this; a bug would
+
+    def buggy(on_event, cancel):  # the window never asks this; a bug would
+        return api.upgrade(path, target=99, on_event=on_event, cancel=cancel)
+
+    worker = JobWorker(buggy, upgrade.UNEXPECTED)
     relay = Relay(worker)
     with qtbot.waitSignal(relay.failed, timeout=UPGRADE_TIMEOUT_MS) as blocker:
         blocker.connect(relay.completed)
         start(worker)
-    message, details = blocker.args
-    assert message == UNEXPECTED
-    assert details.startswith("Traceback") and "ValueError" in details
+    (failure,) = blocker.args
+    assert failure.message == upgrade.UNEXPECTED and failure.error is None
+    assert failure.details.startswith("Traceback") and "ValueError" in failure.details
     assert user_version(path) == 0
 
 
 @pytest.mark.parametrize(
     "make",
     [
-        lambda db, other: RestoreWorker(other, db),
-        lambda db, other: RehearseWorker(other),
+        lambda db, other: JobWorker(restore.restore_work(other, db, None), restore.UNEXPECTED),
+        lambda db, other: JobWorker(
+            rehearse.rehearse_work(other, load_catalog()), rehearse.UNEXPECTED
+        ),
     ],
     ids=["restore", "test on a copy"],
 )
@@ -131,6 +146,6 @@ def test_every_kind_of_worker_reports_engine_errors_as_text(qtbot, tmp_path, sta
     with qtbot.waitSignal(relay.failed, timeout=UPGRADE_TIMEOUT_MS) as blocker:
         blocker.connect(relay.completed)
         start(worker)
-    message, details = blocker.args
-    assert "missing.db" in message and details == ""
+    (failure,) = blocker.args
+    assert "missing.db" in failure.message and failure.details == ""
     assert path.read_bytes() == before

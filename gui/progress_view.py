@@ -1,0 +1,88 @@
+"""The progress line and bar: the one place that writes them.
+
+The job controller says how far a job has got as :class:`Progress` values
+(its signal ``progress``); the window says what is about to happen
+(:meth:`ProgressView.ready`, :meth:`ProgressView.say`). Only
+:class:`ProgressView` touches the bar (``progressBar``) and the line above it
+(``progressLabel``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
+
+
+@dataclass(frozen=True)
+class Bar:
+    """What the bar shows: Qt's format (``%v``, ``%m``, ``%p``), value and maximum (0: busy)."""
+
+    format: str
+    value: int
+    maximum: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One step forward: the bar and/or the line above it (None keeps what is shown)."""
+
+    bar: Bar | None = None
+    line: str | None = None
+
+
+def steps_bar(done: int, total: int) -> Bar:
+    """The bar while migrations run: ``done`` of ``total``."""
+    plural = "s" if total != 1 else ""
+    text = f"%v of %m migration{plural} done" if total else "Nothing to do"
+    return Bar(text, done, max(total, 1))
+
+
+def ready_line(steps: int) -> str:
+    plural = "s" if steps != 1 else ""
+    return f"Ready to apply {steps} migration{plural}." if steps else ""
+
+
+BACKUP_STARTED = Bar("Making a safety copy…", 0, 0)
+BACKUP_DONE = Bar("Safety copy made", 1, 1)
+
+
+def backup_bar(pages_done: int, pages_total: int) -> Bar:
+    return Bar("Safety copy: %p%", pages_done, max(pages_total, 1))
+
+
+class ProgressView(QWidget):
+    """The line that says what is happening, above the bar that says how far it has got.
+
+    Signals: none.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(objectName="progressLabel", wordWrap=True)
+        self.bar = QProgressBar(objectName="progressBar")
+        self.bar.setToolTip("How far the safety copy, or the migrations, have got")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        self.ready(0)
+
+    def ready(self, steps: int) -> None:
+        """Nothing running: ``steps`` migrations wait to be applied."""
+        self.show_progress(Progress(steps_bar(0, steps), ready_line(steps)))
+
+    def say(self, text: str) -> None:
+        """Put ``text`` on the line above the bar."""
+        self.label.setText(text)
+
+    @Slot(object)
+    def show_progress(self, progress: Progress) -> None:
+        if progress.bar is not None:
+            bar = progress.bar
+            self.bar.setFormat(bar.format)
+            self.bar.setRange(0, bar.maximum)
+            self.bar.setValue(bar.value)
+        if progress.line is not None:
+            self.label.setText(progress.line)
