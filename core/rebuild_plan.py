@@ -209,6 +209,8 @@ def _validate(now: TableNow, target: Table) -> None:
     if now.without_rowid:
         raise RebuildError(f"{now.name} is a WITHOUT ROWID table; it can't be rebuilt here")
     for name in target.drop:
+        if target.column(name) is not None:
+            raise RebuildError(f"{now.name}.{name} is both defined and dropped")
         if now.column(name) is None:
             raise RebuildError(f"can't drop {now.name}.{name}: there is no such column")
     if target.autoincrement and not _has_rowid_alias(target):
