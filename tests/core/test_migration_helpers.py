@@ -11,6 +11,7 @@ from helpers.migration_files import SHIPPED_COUNT, write_migration
 from core import api
 from core.guard import split_statements
 from core.schema import (
+    MissingColumn,
     add_column_if_missing,
     column_exists,
     columns,
@@ -97,3 +98,22 @@ def test_quoted_identifiers_cannot_break_out(first_release):
     name = 'odd "name"; DROP TABLE ledger; --'
     first_release.execute(f"CREATE TABLE {quote(name)} (x)")
     assert table_exists(first_release, name) and table_exists(first_release, "ledger")
+
+
+def test_an_index_on_a_column_that_isnt_there_is_refused_by_name(first_release):
+    with pytest.raises(MissingColumn, match="ledger has no column transaction_ref"):
+        create_index_if_missing(first_release, "idx_ref", "ledger", ["date", "transaction_ref"])
+    with pytest.raises(MissingColumn, match="there is no table ledgers"):
+        create_index_if_missing(first_release, "idx_ref", "ledgers", ["date"])
+    with pytest.raises(MissingColumn, match="there is no table ledgers"):
+        add_column_if_missing(first_release, "ledgers", "x", "TEXT")
+    assert not index_exists(first_release, "idx_ref")
+
+
+def test_the_prototype_ledger_leaves_released_indexes_to_its_repair(tmp_path):
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE ledger (txn_id INTEGER PRIMARY KEY, txn_type TEXT, date DATE)")
+    assert not create_index_if_missing(conn, "idx_ledger_txn_id", "ledger", ["transaction_id"])
+    assert not index_exists(conn, "idx_ledger_txn_id")  # no index on the text 'transaction_id'
+    with pytest.raises(MissingColumn, match="ledger has no column category"):
+        create_index_if_missing(conn, "idx_ledger_cat", "ledger", ["category"])

@@ -19,9 +19,7 @@ def conn():
     conn = sqlite3.connect(":memory:", isolation_level=None)
     conn.execute(CHARGES)
     conn.execute("CREATE INDEX idx_charges_flat ON charges(flat)")
-    conn.execute(
-        "CREATE TRIGGER charges_audit AFTER DELETE ON charges BEGIN SELECT old.id; END"
-    )
+    conn.execute("CREATE TRIGGER charges_audit AFTER DELETE ON charges BEGIN SELECT old.id; END")
     yield conn
     conn.close()
 
