@@ -5,10 +5,11 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from helpers.migration_files import ROOT, copy_shipped, write_migration
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
@@ -45,6 +46,29 @@ def shipped_plus_slow(folder: Path, rows: int, *, then_noop: bool = False) -> Pa
     if then_noop:
         write_migration(folder, 6, "do_nothing", 'conn.execute("SELECT 1")', doc="Do nothing")
     return folder
+
+
+class TickGaps(QObject):
+    """Measures the longest wait between ticks of a 10 ms timer in the GUI thread."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last = time.perf_counter()
+        self.longest = 0.0
+        self.ticks = 0
+        self.timer = QTimer(self, interval=10)
+        self.timer.timeout.connect(self._on_timer_timeout)
+        self.timer.start()
+
+    @Slot()
+    def _on_timer_timeout(self) -> None:
+        now = time.perf_counter()
+        self.longest = max(self.longest, now - self.last)
+        self.last = now
+        self.ticks += 1
+
+    def stop(self) -> None:
+        self.timer.stop()
 
 
 class Answers:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from gui_helpers import (
     ENDLESS_ROWS,
     SLOW_ROWS,
     UPGRADE_TIMEOUT_MS,
     Answers,
+    TickGaps,
     click,
     open_file,
     shipped_plus_slow,
@@ -18,7 +17,7 @@ from gui_helpers import (
     user_version,
 )
 from helpers.migration_files import copy_shipped, fail_after_real_work
-from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QMessageBox, QPlainTextEdit, QProgressBar, QToolButton
 
 from core import api
@@ -141,26 +140,6 @@ def test_cancel_once_stops_before_the_next_migration(qtbot, make_window, tmp_pat
     assert statuses(window) == ["Applied"] * 5 + ["Pending"]
     assert "Upgrade stopped at version 5 as asked." in window.log.text()
     assert user_version(path) == 5
-
-
-class TickGaps(QObject):
-    """Measures the longest wait between ticks of a 10 ms timer in the GUI thread."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.last = time.perf_counter()
-        self.longest = 0.0
-        self.ticks = 0
-        self.timer = QTimer(self, interval=10)
-        self.timer.timeout.connect(self._on_timer_timeout)
-        self.timer.start()
-
-    @Slot()
-    def _on_timer_timeout(self) -> None:
-        now = time.perf_counter()
-        self.longest = max(self.longest, now - self.last)
-        self.last = now
-        self.ticks += 1
 
 
 def test_window_keeps_responding_during_a_long_migration(qtbot, make_window, tmp_path):
