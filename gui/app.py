@@ -14,11 +14,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
+from PySide6.QtCore import QStandardPaths, QTimer
 from PySide6.QtWidgets import QApplication
 
 from core.errors import MigrationError
 from gui.dialogs import reason_of
+from gui.icon import app_icon
 from gui.main_window import APP_TITLE, MainWindow
 from gui.settings import APPLICATION, ORGANIZATION, Settings
 from gui.worker import details_of
@@ -34,6 +35,12 @@ def parse_args(args: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--migrations", metavar="DIR", type=Path, help="migrations folder")
     parser.add_argument("database", nargs="?", type=Path, help="the database file to open")
+    parser.add_argument(
+        "--quit-after",
+        metavar="MS",
+        type=int,
+        help="close the window after MS milliseconds, printing its title (smoke tests)",
+    )
     return parser.parse_args(args)
 
 
@@ -92,6 +99,19 @@ def run(args: list[str]) -> int:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APP_TITLE)
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName("society-migrator")  # Wayland/X11 match it to the desktop entry
     window = create_window(args)
     window.show()
+    quit_after = parse_args(args).quit_after
+    if quit_after is not None:
+        QTimer.singleShot(quit_after, lambda: quit_shown(app, window))
     return app.exec()
+
+
+def quit_shown(app: QApplication, window: MainWindow) -> None:
+    """End a smoke run: say the window was up and what it showed, then quit."""
+    if sys.stdout is not None:  # a windowed Windows build has no console
+        print(f"Window shown: {window.windowTitle()} ({window.status_panel.status.text()})")
+        sys.stdout.flush()
+    app.quit()
