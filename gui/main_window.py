@@ -37,6 +37,7 @@ from gui.file_opening import (
     dropped_file,
     read_file_state,
 )
+from gui.icon import app_icon
 from gui.job_controller import JobController
 from gui.jobs import JOBS, rehearse, restore, upgrade
 from gui.jobs.spec import Confirm, FileView, JobOutcome, JobSpec, Run
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self._close_when_done = False
 
         self.setWindowTitle(APP_TITLE)
+        self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
         self.model = MigrationsModel(self)
         self.open_action = make_action(self, "open", self._on_open_action_triggered)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-ORGANIZATION = "SocietyDBMigrator"
-APPLICATION = "Society DB Migrator"
+from core.runlog import APPLICATION, ORGANIZATION  # one pair of names for Qt and the run log
+
 MAX_RECENT = 6
 
 
