@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QCoreApplication, QStandardPaths
 
 from core import runlog
@@ -33,12 +32,3 @@ def test_core_puts_the_run_log_where_qt_puts_the_windows_data(qapp, private_data
         QCoreApplication.setApplicationName(old[1])
     assert qt_folder == runlog.data_folder()
     assert qt_folder.is_relative_to(private_data_folder)  # the tests' own, not the user's
-
-
-@pytest.mark.qt_log_ignore("propagateSizeHints")
-def test_quit_after_shows_the_window_names_the_file_then_ends(qapp, legacy_db, capsys):
-    from gui.app import run
-
-    assert run(["--quit-after", "50", str(legacy_db)]) == 0
-    shown = capsys.readouterr().out
-    assert "Window shown: society.db - Society DB Migrator (An unversioned database" in shown
