@@ -1,11 +1,14 @@
 """Put a backup back in place of the database, keeping the replaced file aside.
 
 The backup is verified first (``integrity_check``, a society database this
-tool knows). The file being replaced is itself copied to ``backups/`` before
-anything is written. When the database is a readable SQLite file, the backup
-is copied *into* it with SQLite's backup API, under SQLite's own locking, so
-a program holding the file open sees the restored content rather than a file
-swapped from under it; only a damaged file is replaced on disk.
+tool knows). When the database is a readable SQLite file, the backup is
+copied *into* it with SQLite's backup API, so a program holding the file open
+sees the restored content rather than a file swapped from under it. The copy
+of the file being replaced is made while that copy-in already holds the write
+lock: a row the Society app commits is either in the kept-aside copy or lands
+after the restore, never lost between the two. Every wait for the lock is
+bounded; a file through a symbolic link is restored where the link points.
+Only a damaged file is replaced on disk; another program's database never is.
 """
 
 from __future__ import annotations
@@ -13,12 +16,24 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from core import marker
-from core.backup import backup_name, default_backup_dir, make_backup, verify_backup
+from core.backup import (
+    backup_name,
+    claim,
+    copy_permissions,
+    default_backup_dir,
+    is_own_backup,
+    make_backup,
+    new_partial,
+    read_copy,
+    verify_backup,
+)
 from core.connection import (
     LOCK_HINT,
     is_locked_error,
@@ -27,12 +42,23 @@ from core.connection import (
     readonly_error,
 )
 from core.discovery import Catalog
-from core.errors import UNCHANGED, BackupFailed, DatabaseLocked, DatabaseUnusable
+from core.errors import (
+    UNCHANGED,
+    BackupFailed,
+    DatabaseLocked,
+    DatabaseUnusable,
+    NotASocietyDatabase,
+)
 from core.events import EventHandler, Notice, ignore_event
+from core.schema import quote, table_exists
 from core.status import UPGRADABLE, State, inspect_database, is_writable
 from core.version import read_version
 
 _SIDE_FILES = ("-wal", "-shm", "-journal")
+DEFAULT_LOCK_TIMEOUT = 10.0
+_BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+_CHUNK = 1 << 20
+_READABLE = (UPGRADABLE - {State.NEW}) | {State.TOO_NEW}  # copied into, under SQLite's locks
 
 
 @dataclass(frozen=True)
@@ -48,19 +74,79 @@ class RestoreResult:
     replaced_kept_at: Path | None  # where the file that was replaced now is
 
 
+@dataclass(frozen=True)
+class FileSide:
+    """One side of a restore, as a person tells files apart: version, when, how much."""
+
+    path: Path
+    version: int | None  # None: the file can't be read
+    changed_at: datetime | None  # None: there is no file
+    residents: int | None
+    ledger_rows: int | None
+
+    @property
+    def text(self) -> str:
+        if self.changed_at is None:
+            return f"{self.path.name}: no file yet"
+        if self.version is None:
+            return f"{self.path.name}: can't be read, last changed {self.changed_at:%Y-%m-%d %H:%M}"
+        counts = ", ".join(
+            f"{n} {what}"
+            for n, what in ((self.residents, "residents"), (self.ledger_rows, "ledger rows"))
+            if n is not None
+        )
+        return (
+            f"{self.path.name}: version {self.version}, last changed "
+            f"{self.changed_at:%Y-%m-%d %H:%M}{', ' + counts if counts else ''}"
+        )
+
+
+def describe_side(path: Path | str) -> FileSide:
+    """What a file holds, read-only: version, time, residents and ledger rows."""
+    file = Path(path)
+    try:
+        changed = datetime.fromtimestamp(file.stat().st_mtime)
+    except OSError:
+        return FileSide(file, None, None, None, None)
+    try:
+        conn = open_readonly(file)
+        try:
+            counts = [
+                int(conn.execute(f"SELECT count(*) FROM {quote(t)}").fetchone()[0])
+                if table_exists(conn, t)
+                else None
+                for t in ("residents", "ledger")
+            ]
+            return FileSide(file, read_version(conn), changed, counts[0], counts[1])
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return FileSide(file, None, changed, None, None)
+
+
+def restore_sides(backup: Path | str, db_path: Path | str) -> tuple[FileSide, FileSide]:
+    """Both sides of a restore: the backup that goes in, the file it replaces."""
+    return describe_side(backup), describe_side(_target(Path(db_path)))
+
+
 def list_backups(db_path: Path | str) -> list[BackupInfo]:
-    """Backups of this database in its ``backups/`` folder, newest first."""
+    """This database's own backups in its ``backups/`` folder, newest first.
+
+    Only names this tool gives this file's backups: never another database's
+    (``society_old.db``'s are not ``society.db``'s), never an empty leftover.
+    """
     db = Path(db_path)
     folder = default_backup_dir(db)
     if not folder.is_dir():
         return []
     found = []
-    for path in folder.glob(f"{db.stem}_*{db.suffix or '.db'}"):
-        if not path.is_file():
+    for path in folder.iterdir():
+        if not is_own_backup(db, path) or path.is_symlink() or not path.is_file():
             continue
-        found.append(
-            BackupInfo(path, _version_of(path), datetime.fromtimestamp(path.stat().st_mtime))
-        )
+        info = path.stat()
+        if info.st_size == 0:  # a name claimed by a backup that was killed: not a backup
+            continue
+        found.append(BackupInfo(path, _version_of(path), datetime.fromtimestamp(info.st_mtime)))
     return sorted(found, key=lambda b: b.taken_at, reverse=True)
 
 
@@ -75,103 +161,228 @@ def _version_of(path: Path) -> int | None:
         return None
 
 
+def _target(db: Path) -> Path:
+    """The file a restore replaces: where a symbolic link points, the link itself kept."""
+    return db.resolve() if db.is_symlink() else db
+
+
 def restore_backup(
     backup: Path | str,
     db_path: Path | str,
     catalog: Catalog,
     on_event: EventHandler = ignore_event,
+    *,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> RestoreResult:
     """Verify ``backup``, keep the current ``db_path`` aside, then put the backup in place."""
-    source, db = Path(backup), Path(db_path)
+    source, db = Path(backup), _target(Path(db_path))
     checked = inspect_database(source, catalog)
     if checked.state not in UPGRADABLE or checked.state is State.NEW:
         raise BackupFailed(
             source, f"{source.name} can't be restored: {checked.summary} {UNCHANGED}"
         )
+    if db.exists() and os.path.samefile(source, db):
+        raise BackupFailed(
+            source,
+            f"{source.name} is the database file itself; choose one of its backups. {UNCHANGED}",
+        )
     verify_backup(source)
     version = checked.current_version or 0
     current = inspect_database(db, catalog)
-    kept: Path | None = None
     if current.state is State.LOCKED:
         raise DatabaseLocked(db, f"{current.summary} {UNCHANGED}")
+    if current.state is State.NOT_SOCIETY:
+        raise NotASocietyDatabase(
+            db, f"{current.summary} A restore does not replace it. {UNCHANGED}"
+        )
     if not is_writable(db):
         raise readonly_error(db)
-    if db.exists():
-        try:
-            kept = _keep_aside(db, current.state, on_event)
-        except OSError as exc:
-            raise BackupFailed(
-                db,
-                f"The current file could not be kept aside in backups/ "
-                f"({exc.strerror or exc}), so nothing was restored. {UNCHANGED}",
-            ) from exc
-    untouched = f"The database was not changed; a copy of it is at {kept}."
+    sides = restore_sides(source, db)
+    on_event(Notice(f"Restoring {sides[0].text}; in place of {sides[1].text}."))
+    if current.state in _READABLE:
+        kept: Path | None = _copy_into(source, db, on_event, lock_timeout)
+    else:
+        kept = _keep_exact_copy(db) if db.exists() else None
+        if kept is not None:
+            on_event(Notice(f"The file being replaced was kept at {kept}."))
+        _replace_damaged(source, db, kept)
+    marker.clear(db)
+    on_event(Notice(f"Restored {source.name}: the database is back at version {version}."))
+    return RestoreResult(version, kept)
+
+
+class _KeepAsideFailed(Exception):
+    """The copy of the file being replaced could not be made: nothing is restored."""
+
+
+class _LockNotGiven(Exception):
+    """Another program held the database past the wait."""
+
+
+def _copy_into(source: Path, db: Path, on_event: EventHandler, lock_timeout: float) -> Path:
+    """Backup API from the backup into the live file, the replaced file kept aside first.
+
+    SQLite's backup takes the destination's write lock with its first step
+    and keeps it to the end. The file being replaced is copied in that first
+    step's progress call, so nothing can commit between the copy kept aside
+    and the copy-in. Python's ``backup`` retries a busy file without end; the
+    progress call bounds it.
+    """
+    src = open_readonly(source)
+    dst = open_readwrite(db, timeout=0.05)
+    raw = os.open(db, os.O_RDONLY)  # held to the end: closing a file drops POSIX locks
+    kept: list[Path] = []
+    deadline = time.monotonic() + lock_timeout
     try:
-        if current.state in UPGRADABLE or current.state in (State.TOO_NEW, State.NOT_SOCIETY):
-            _copy_into(source, db)
-        else:
-            _replace_file(source, db)
+        wal = dst.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+        def each_step(status: int, _remaining: int, _total: int) -> None:
+            if status in _BUSY:
+                if time.monotonic() > deadline:
+                    raise _LockNotGiven
+                return
+            if not kept:  # the write lock is ours now, the file still as it was
+                try:
+                    kept.append(_keep_aside_locked(db, raw, wal, on_event))
+                except (OSError, sqlite3.Error, BackupFailed) as exc:
+                    raise _KeepAsideFailed(exc) from exc
+
+        src.backup(dst, pages=1, progress=each_step)  # a WAL destination stays WAL
+    except _LockNotGiven as exc:
+        raise DatabaseLocked(
+            db,
+            f"Another program is using the database and did not let go within "
+            f"{lock_timeout:.0f} seconds. {LOCK_HINT}, then try again. {UNCHANGED}",
+        ) from exc
+    except _KeepAsideFailed as exc:
+        cause = exc.args[0]
+        reason = cause.message if isinstance(cause, BackupFailed) else _why(cause)
+        raise BackupFailed(
+            db,
+            f"The current file could not be kept aside in backups/ ({reason}), "
+            f"so nothing was restored. {UNCHANGED}",
+        ) from cause
     except sqlite3.Error as exc:
+        untouched = (
+            f"The database was not changed; a copy of it is at {kept[0]}." if kept else UNCHANGED
+        )
         if is_locked_error(exc):
             raise DatabaseLocked(
                 db,
                 f"Another program is using the database. {LOCK_HINT}, then try again. {untouched}",
             ) from exc
         raise DatabaseUnusable(db, f"Restoring failed ({exc}). {untouched}") from exc
-    except OSError as exc:
-        raise DatabaseUnusable(
-            db, f"Restoring failed ({exc.strerror or exc}). {untouched}"
-        ) from exc
-    marker.clear(db)
-    on_event(Notice(f"Restored {source.name}: the database is back at version {version}."))
-    return RestoreResult(version, kept)
+    finally:
+        dst.close()
+        src.close()
+        os.close(raw)
+    return kept[0]
 
 
-def _keep_aside(db: Path, state: State, on_event: EventHandler) -> Path:
-    """A copy of the file about to be replaced, in ``backups/``, named as such."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    folder = default_backup_dir(db)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if state in UPGRADABLE and state is not State.NEW:
+def _keep_aside_locked(db: Path, raw: int, wal: bool, on_event: EventHandler) -> Path:
+    """Copy the file being replaced while the copy-in holds the write lock.
+
+    In WAL mode readers may still read: a verified backup through a reading
+    connection. In rollback mode the lock keeps readers out too, and the file
+    on disk is exactly its last commit: its bytes, read through a file
+    descriptor opened before the lock, then checked.
+    """
+    if wal:
         conn = open_readonly(db)
         try:
-            version = read_version(conn)
-            name = backup_name(db, version).replace(f"_v{version}_", f"_v{version}_replaced_", 1)
-            return make_backup(conn, db, folder / name, on_event)
+            return make_backup(conn, db, None, on_event, replaced=True)
         finally:
             conn.close()
-    # Damaged or foreign: keep the bytes exactly, journal files included.
-    kept = folder / f"{db.stem}_replaced_{stamp}{db.suffix or '.db'}"
-    shutil.copy2(db, kept)
-    for side in _SIDE_FILES:
-        extra = db.with_name(db.name + side)
-        if extra.exists():
-            shutil.copy2(extra, kept.with_name(kept.name + side))
+    header = os.pread(raw, 100, 0)
+    version = int.from_bytes(header[60:64], "big", signed=True)
+    destination = default_backup_dir(db) / backup_name(db, version, replaced=True)
+    kept = _write_private(destination, lambda out: _copy_fd(raw, out), db)
     on_event(Notice(f"The file being replaced was kept at {kept}."))
     return kept
 
 
-def _copy_into(source: Path, db: Path) -> None:
-    """Backup API from the backup into the live file: locks respected, inode kept."""
-    src = open_readonly(source)
-    dst = open_readwrite(db)
-    try:  # a WAL destination stays WAL: SQLite's backup keeps its journal mode
-        src.backup(dst)
+def _copy_fd(raw: int, out: int) -> None:
+    offset = 0
+    with os.fdopen(out, "wb", closefd=False) as sink:  # writes every byte, unlike os.write
+        while chunk := os.pread(raw, _CHUNK, offset):
+            sink.write(chunk)
+            offset += len(chunk)
+
+
+def _write_private(
+    destination: Path, write: Callable[[int], None], like: Path, *, check: bool = True
+) -> Path:
+    """Write a copy private from the first byte, check it, give it the original's mode, name it."""
+    destination.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    partial = new_partial(destination)
+    try:
+        out = os.open(partial, os.O_WRONLY)
+        try:
+            write(out)
+            os.fsync(out)
+        finally:
+            os.close(out)
+        if check and read_copy(partial)[0] != "ok":
+            raise BackupFailed(like, "the copy of the file being replaced failed its check")
+        copy_permissions(like, partial)
+        return claim(partial, destination)
     finally:
-        dst.close()
-        src.close()
+        partial.unlink(missing_ok=True)
 
 
-def _replace_file(source: Path, db: Path) -> None:
+def _keep_exact_copy(db: Path) -> Path:
+    """The bytes of a damaged or empty file, journal files included, kept private in backups/."""
+    destination = default_backup_dir(db) / backup_name(db, None, replaced=True)
+
+    try:
+        kept = _write_private(destination, _copy_file(db), db, check=False)
+        for side in _SIDE_FILES:
+            extra = db.with_name(db.name + side)
+            if extra.exists():
+                _write_side(kept.with_name(kept.name + side), _copy_file(extra), extra)
+    except OSError as exc:
+        raise BackupFailed(
+            db,
+            f"The current file could not be kept aside in backups/ ({_why(exc)}), "
+            f"so nothing was restored. {UNCHANGED}",
+        ) from exc
+    return kept
+
+
+def _copy_file(path: Path) -> Callable[[int], None]:
+    def write(out: int) -> None:
+        with path.open("rb") as handle, os.fdopen(out, "wb", closefd=False) as sink:
+            shutil.copyfileobj(handle, sink, _CHUNK)
+
+    return write
+
+
+def _write_side(path: Path, write: Callable[[int], None], like: Path) -> None:
+    out = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    try:
+        write(out)
+    finally:
+        os.close(out)
+    copy_permissions(like, path)
+
+
+def _replace_damaged(source: Path, db: Path, kept: Path | None) -> None:
     """For a damaged file: write a copy beside it, then swap it in atomically."""
+    untouched = f"The database was not changed; a copy of it is at {kept}." if kept else UNCHANGED
     mode = db.stat().st_mode & 0o777 if db.exists() else None
     partial = db.with_name(db.name + ".restoring")
-    os.close(os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600))  # private at once
     try:
+        os.close(os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600))  # private
         shutil.copyfile(source, partial)
         partial.chmod(mode if mode is not None else 0o600)
         for side in _SIDE_FILES:  # stale journals of the damaged file must not apply
             db.with_name(db.name + side).unlink(missing_ok=True)
         os.replace(partial, db)
+    except OSError as exc:
+        raise DatabaseUnusable(db, f"Restoring failed ({_why(exc)}). {untouched}") from exc
     finally:
         partial.unlink(missing_ok=True)
+
+
+def _why(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc)
