@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from core.restore import BackupInfo
+from core.restore import BackupInfo, FileSide
 from core.status import DatabaseStatus
 
 FILE_FILTERS = "SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)"
@@ -69,11 +69,12 @@ def new_database_text(status: DatabaseStatus) -> str:
     )
 
 
-def restore_text(backup: BackupInfo, db: Path) -> str:
-    version = "version unknown" if backup.version is None else f"version {backup.version}"
+def restore_text(backup: BackupInfo, db: Path, sides: tuple[FileSide, FileSide]) -> str:
+    """The question before a restore: both files, as a person tells them apart."""
+    incoming, current = sides
     return (
-        f"Put back {backup.path.name} ({version}, saved {backup.taken_at:%Y-%m-%d %H:%M}) "
-        f"in place of {db.name}?\n\n"
+        f"Put back {backup.path.name} in place of {db.name}?\n\n"
+        f"The backup: {incoming.text}.\nThe file it replaces: {current.text}.\n\n"
         "The current file will be kept aside in backups/ first, so it can be put back too. "
         f"The backup is checked before anything is replaced. {CLOSE_SOFTLY}"
     )

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from core.backup import default_backup_dir
+from core.backup import default_backup_dir, is_own_backup
 from core.discovery import Catalog
 from core.restore import BackupInfo
 from core.status import State, inspect_database
@@ -82,9 +82,10 @@ def newest_backups(
     if not folder.is_dir():
         return [], 0
     timed = [
-        (path.stat().st_mtime, path)
-        for path in folder.glob(f"{db.stem}_*{db.suffix or '.db'}")
-        if path.is_file()
+        (info.st_mtime, path)
+        for path in folder.iterdir()
+        if is_own_backup(db, path) and not path.is_symlink() and path.is_file()
+        if (info := path.stat()).st_size > 0  # an empty name left by a killed backup
     ]
     timed.sort(reverse=True)
     return [backup_info(path, catalog) for _, path in timed[:limit]], len(timed)

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from core import api
 from core.events import EventHandler
-from core.restore import BackupInfo, RestoreResult
+from core.restore import BackupInfo, RestoreResult, restore_sides
 from core.runner import CancelToken
 from core.status import DatabaseStatus
 from gui.dialogs import restore_text
@@ -66,7 +66,8 @@ def open_dialog(host: JobHost, file: FileView, preselect: Path | None = None) ->
 def confirm_restore(host: JobHost, file: FileView, backup: BackupInfo) -> None:
     """Put ``backup`` back in place of the open file if the person says yes."""
     assert file.path is not None
-    if not host.confirm("Restore this backup?", restore_text(backup, file.path), "Restore"):
+    sides = restore_sides(backup.path, file.path)  # a version and two counts: instant
+    if not host.confirm("Restore this backup?", restore_text(backup, file.path, sides), "Restore"):
         host.say("Restore not started; the file was not changed.")
         return
     work = restore_work(backup.path, file.path, file.migrations_dir)

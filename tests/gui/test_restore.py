@@ -82,6 +82,8 @@ def test_yesterdays_backup_is_restored_in_a_few_clicks(qtbot, window, history):
     ((title, question),) = window.confirm.questions
     assert title == "Restore this backup?"
     assert yesterday.name in question and "version 2" in question
+    assert "The file it replaces: society.db: version 4" in question  # both sides shown
+    assert "8 residents" in question and "ledger rows" in question
     assert "The current file will be kept aside in backups/ first" in question
     assert user_version(path) == 2 and dump(path) == expected
     kept = outcome.result.replaced_kept_at
@@ -174,7 +176,7 @@ def test_only_the_newest_backups_are_read_and_the_dialog_says_there_are_more(
     first = api.backup(path)
     total = MAX_LISTED + 3
     for n in range(1, total):  # one a day, back to nearly two months ago
-        aged(shutil.copy(first, first.with_name(f"society_v0_copy-{n:03d}.db")), n)
+        aged(shutil.copy(first, first.with_name(f"{first.stem}-{n:03d}.db")), n)
     newest = aged(first, 0)
     open_file(qtbot, window, path)
 
@@ -183,8 +185,8 @@ def test_only_the_newest_backups_are_read_and_the_dialog_says_there_are_more(
     listed = items(dialog)
     assert len(listed) == MAX_LISTED
     assert newest.name in listed[0] and "version 0" in listed[0]
-    assert f"society_v0_copy-{MAX_LISTED - 1:03d}.db" in listed[-1]
-    assert not any(f"copy-{n:03d}" in line for line in listed for n in range(MAX_LISTED, total))
+    assert f"{first.stem}-{MAX_LISTED - 1:03d}.db" in listed[-1]
+    assert not any(f"-{n:03d}.db" in line for line in listed for n in range(MAX_LISTED, total))
     note = dialog.findChild(QLabel, "olderBackupsNote")
     assert note is not None and note.isVisible()
     assert f"Only the {MAX_LISTED} newest of the {total} backups are listed" in note.text()
