@@ -6,21 +6,35 @@ is tell the person what happened. So before each migration the engine writes
 ``<db>.upgrade-in-progress.json`` (which migration, the version it started
 from, the backup taken) and removes it when the upgrade ends in any orderly
 way. Finding it later, with nobody holding it, means the upgrade was cut short.
+The note is written to a temporary file then renamed; a temporary file left
+by a killed writer is removed the next time a note is written or cleared.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
+import secrets
+import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 SUFFIX = ".upgrade-in-progress.json"
+MAX_NAME = 200  # a file name has 255 bytes; the temporary name adds a tag and a pid
+_TEMPORARY = re.compile(r"^(?P<note>.+)\.(?P<tag>[0-9a-f]{8})-(?P<pid>\d+)\.tmp$")
 
 
 def marker_path(db_path: Path) -> Path:
-    return db_path.with_name(db_path.name + SUFFIX)
+    """``<db>.upgrade-in-progress.json``; for a very long name, a shortened one with a hash."""
+    name = db_path.name + SUFFIX
+    if len(name.encode()) > MAX_NAME:
+        digest = hashlib.sha1(db_path.name.encode()).hexdigest()[:12]
+        head = db_path.name.encode()[: MAX_NAME - 50].decode(errors="ignore")
+        name = f"{head}~{digest}{SUFFIX}"
+    return db_path.with_name(name)
 
 
 @dataclass(frozen=True)
@@ -53,9 +67,35 @@ def write(db_path: Path, version: int, description: str, backup: Path | None) ->
         pid=os.getpid(),
     )
     target = marker_path(db_path)
-    partial = target.with_name(f"{target.name}.{os.getpid()}.tmp")  # two upgrades at once
-    partial.write_text(json.dumps(asdict(note)), encoding="utf-8")
-    os.replace(partial, target)
+    _remove_stale_temporaries(target)
+    # Named for this process and this call: two upgrades (or two threads) at once.
+    partial = target.with_name(f"{target.name}.{secrets.token_hex(4)}-{os.getpid()}.tmp")
+    try:
+        partial.write_text(json.dumps(asdict(note)), encoding="utf-8")
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Temporary notes of killed writers: only those this tool named, for this database."""
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return
+    for entry in entries:
+        match = _TEMPORARY.match(entry.name)
+        if match is None or match["note"] != target.name:
+            continue
+        pid = int(match["pid"])
+        if pid == os.getpid() or not entry.is_file(follow_symlinks=False):
+            continue
+        if os.name == "nt":  # no asking whether it lives: only a day-old one is surely stale
+            gone = time.time() - entry.stat().st_mtime > 86_400
+        else:
+            gone = not process_alive(pid)
+        if gone:
+            Path(entry.path).unlink(missing_ok=True)
 
 
 def clear(db_path: Path, *, only_own: bool = False) -> None:
@@ -68,7 +108,9 @@ def clear(db_path: Path, *, only_own: bool = False) -> None:
         note = read(db_path)
         if note is not None and note.pid != os.getpid():
             return
-    marker_path(db_path).unlink(missing_ok=True)
+    target = marker_path(db_path)
+    target.unlink(missing_ok=True)
+    _remove_stale_temporaries(target)
 
 
 def read(db_path: Path) -> InterruptedUpgrade | None:

@@ -2,11 +2,16 @@
 
 The copy is made with SQLite's backup API from a read-only connection, in a
 private temporary folder that is removed afterwards, so the real file is
-never opened for writing and nothing is left behind.
+never opened for writing and nothing is left behind. The folder is named for
+the process (``society-rehearsal-<pid>-...``): one left by a killed rehearsal,
+a full copy of residents' data, is removed by the next rehearsal.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import sqlite3
 import tempfile
 from dataclasses import dataclass
@@ -15,11 +20,16 @@ from pathlib import Path
 from core.cancel import CancelToken
 from core.connection import open_readonly
 from core.discovery import Catalog
-from core.errors import MigrationFailed, UpgradeCancelled
+from core.errors import DatabaseUnusable, MigrationFailed, UpgradeCancelled
 from core.events import Event, EventHandler, MigrationApplied, ignore_event
+from core.marker import process_alive
 from core.schema import columns, user_tables
 from core.status import State, inspect_database, require_upgradable
 from core.upgrade import upgrade_file
+
+PREFIX = "society-rehearsal-"
+_OWN_FOLDER = re.compile(rf"^{PREFIX}(?P<pid>\d+)-[A-Za-z0-9_]+$")
+SPACE_MARGIN = 1.1
 
 
 @dataclass(frozen=True)
@@ -82,7 +92,8 @@ def rehearse_upgrade(
             steps.append(StepOutcome(event.step.version, event.step.description, event.seconds))
         on_event(event)
 
-    with tempfile.TemporaryDirectory(prefix="society-rehearsal-") as folder:
+    remove_stale_rehearsals()
+    with tempfile.TemporaryDirectory(prefix=f"{PREFIX}{os.getpid()}-") as folder:
         copy = Path(folder) / (original.name or "copy.db")
         if found.state is State.NEW:
             copy.touch()
@@ -105,14 +116,52 @@ def rehearse_upgrade(
     return Rehearsal(start, end, tuple(steps), error, schema, cancelled)
 
 
-def _copy(original: Path, copy: Path) -> None:
-    src = open_readonly(original)
-    dst = sqlite3.connect(copy)
+def remove_stale_rehearsals(temp: Path | None = None) -> None:
+    """Remove rehearsal folders whose process is gone: only ours, only folders, only our user's."""
+    base = temp or Path(tempfile.gettempdir())
     try:
-        src.backup(dst)
+        entries = list(os.scandir(base))
+    except OSError:
+        return
+    for entry in entries:
+        match = _OWN_FOLDER.match(entry.name)
+        if match is None or not entry.is_dir(follow_symlinks=False):
+            continue
+        pid = int(match["pid"])
+        mine = os.name == "nt" or entry.stat(follow_symlinks=False).st_uid == os.getuid()
+        if mine and pid != os.getpid() and os.name != "nt" and not process_alive(pid):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _copy(original: Path, copy: Path) -> None:
+    """The copy to rehearse on; no room for it is a plain refusal, not a traceback."""
+    folder = copy.parent
+    size = original.stat().st_size
+    free = shutil.disk_usage(folder).free
+    if free < size * SPACE_MARGIN:
+        raise _no_room(
+            original, folder, f"{size // 1_048_576 + 1} MB needed, {free // 1_048_576} MB free"
+        )
+    src = open_readonly(original)
+    try:
+        dst = sqlite3.connect(copy)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    except (OSError, sqlite3.Error) as exc:
+        raise _no_room(original, folder, str(exc)) from exc
     finally:
-        dst.close()
         src.close()
+
+
+def _no_room(original: Path, folder: Path, why: str) -> DatabaseUnusable:
+    return DatabaseUnusable(
+        original,
+        f"The rehearsal needs a copy of the file in the temporary folder {folder}, and it "
+        f"could not be made there ({why}). Free some space there or set TMPDIR to a folder "
+        "with room. The real file was not touched.",
+    )
 
 
 def _schema(path: Path) -> dict[str, list[str]]:

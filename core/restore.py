@@ -32,6 +32,7 @@ from core.backup import (
     make_backup,
     new_partial,
     read_copy,
+    remove_stale_partials,
     verify_backup,
 )
 from core.connection import (
@@ -314,6 +315,7 @@ def _write_private(
 ) -> Path:
     """Write a copy private from the first byte, check it, give it the original's mode, name it."""
     destination.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    remove_stale_partials(destination.parent)
     partial = new_partial(destination)
     try:
         out = os.open(partial, os.O_WRONLY)
