@@ -12,6 +12,7 @@ written, so the foreign-key check can look only there.
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ class WriteLog:
     inserted: set[str] = field(default_factory=set)
     removed_or_changed: set[str] = field(default_factory=set)  # update, delete, drop
     denied: list[str] = field(default_factory=list)
+    # Links a helper (the table rebuild) found broken before it declared them.
+    existing_violations: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def note(self, kind: str, table: str) -> None:
         name = table.lower()
@@ -109,6 +112,14 @@ class EngineConnection(sqlite3.Connection):
         finally:
             self._guarding, self._log = False, None
             self.set_authorizer(None)
+
+    def note_existing_violations(self, child: str, parent: str, count: int) -> None:
+        """Rows of ``child`` that pointed at no ``parent`` row before this step declared the link.
+
+        The foreign-key check after the step then counts them as old, not new.
+        """
+        if self._log is not None and count:
+            self._log.existing_violations[(child.lower(), parent.lower())] += count
 
     def _refuse(self, what: str, message: str) -> None:
         """Deny a call; noted in the log so that swallowing the error doesn't help."""

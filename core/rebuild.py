@@ -102,6 +102,7 @@ def _rebuild(
         _run(conn, statement, before.name)
     now = read_table(conn, target.name)
     plan = plan_copy(now, target, tmp_suffix)
+    _note_old_orphans(conn, now, target, plan)
     conn.execute(plan.create)
     try:
         copied = _copy(conn, plan, on_progress, chunk_rows)
@@ -153,6 +154,44 @@ def _copy(
             f"SELECT min({rowid}) FROM {table} WHERE {rowid} > ?", (upper,)
         ).fetchone()
     return copied
+
+
+def _note_old_orphans(conn: sqlite3.Connection, now: TableNow, target: Table, plan: Plan) -> None:
+    """Tell the engine which rows already pointed nowhere before a link was declared.
+
+    A new foreign key over old data finds the old orphans (ledger rows naming
+    flats with no resident); they are old, and the engine's check must know.
+    """
+    note = getattr(conn, "note_existing_violations", None)
+    if note is None:
+        return
+    declared: dict[int, list[tuple[str, str]]] = {}
+    for row in conn.execute(f"PRAGMA foreign_key_list({quote(now.name)})"):
+        declared.setdefault(row[0], []).append((row[3].lower(), row[2].lower()))
+    old = {(tuple(c for c, _ in fk), fk[0][1]) for fk in declared.values()}
+    source = dict(plan.source)
+    for fk in target.foreign_keys:
+        if (tuple(c.lower() for c in fk.columns), fk.parent.lower()) in old:
+            continue
+        parent_cols = fk.parent_columns or tuple(
+            r[1]
+            for r in sorted(
+                conn.execute(f"PRAGMA table_info({quote(fk.parent)})"), key=lambda r: r[5]
+            )
+            if r[5]
+        )
+        keys = [f"{source[c]} AS k{i}" for i, c in enumerate(fk.columns)]
+        present = " AND ".join(f"s.k{i} IS NOT NULL" for i in range(len(fk.columns)))
+        query = f"SELECT count(*) FROM (SELECT {', '.join(keys)} FROM {quote(now.name)}) AS s"
+        query += f" WHERE {present}"
+        if len(parent_cols) == len(fk.columns):
+            match = " AND ".join(f"p.{quote(pc)} = s.k{i}" for i, pc in enumerate(parent_cols))
+            query += f" AND NOT EXISTS (SELECT 1 FROM {quote(fk.parent)} AS p WHERE {match})"
+        try:
+            (count,) = conn.execute(query).fetchone()
+        except sqlite3.OperationalError:  # no such parent table: every link is broken
+            (count,) = conn.execute(query.split(" AND NOT EXISTS")[0]).fetchone()
+        note(now.name, fk.parent, count)
 
 
 def _run(conn: sqlite3.Connection, statement: str, table: str) -> None:

@@ -26,6 +26,7 @@ from core.errors import (
     UpgradeCancelled,
 )
 from core.events import EventHandler, MigrationRolledBack, Notice, StepInfo
+from core.fkbaseline import Baseline
 from core.guard import LOST_TRANSACTION, EngineConnection, WriteLog
 from core.version import read_version, write_version
 from core.version import record as record_history
@@ -87,44 +88,43 @@ class Applied:
     seconds: float
 
 
-def apply(conn: EngineConnection, migration: Migration, cancel: CancelToken) -> Applied:
-    """Run ``upgrade(conn)`` under the guard, inside a savepoint the check can undo."""
+def apply(
+    conn: EngineConnection, migration: Migration, cancel: CancelToken, baseline: Baseline
+) -> Applied:
+    """Run ``upgrade(conn)`` once, under the guard."""
+    baseline.step_starting(conn)
     links_before = fkcheck.foreign_keys(conn)
     began = time.perf_counter()
-    conn.execute("SAVEPOINT migration_step")
     log = _run_guarded(conn, migration, cancel)
     return Applied(log, links_before, time.perf_counter() - began)
 
 
 def check(
     conn: EngineConnection,
-    migration: Migration,
     applied: Applied,
     cancel: CancelToken,
     on_event: EventHandler,
+    baseline: Baseline,
 ) -> None:
     """Fail on foreign-key violations the step introduced, or on "stop now"."""
     suspects = fkcheck.tables_to_check(
         applied.links_before, fkcheck.foreign_keys(conn), applied.log
     )
-    if fkcheck.count_violations(conn, suspects):
-        # Some violations: were they there already? Look at the state before the
-        # step (same transaction, lock held), then run the step again.
-        conn.execute("ROLLBACK TO migration_step")
-        before = fkcheck.count_violations(conn, suspects)
-        _run_guarded(conn, migration, cancel)
-        new = fkcheck.introduced(before, fkcheck.count_violations(conn, suspects))
+    after = fkcheck.count_violations(conn, suspects)
+    if after:  # were they there already? The baseline knows, without a second run
+        before = baseline.before(suspects) + applied.log.existing_violations
+        new = fkcheck.introduced(before, after)
         if new:
             raise ForeignKeyViolation(fkcheck.describe(new))
         on_event(
             Notice(
                 f"Found links to missing rows that were already in the file: "
-                f"{fkcheck.describe(before)}. They were left as they are."
+                f"{fkcheck.describe(after)}. They were left as they are."
             )
         )
-    conn.execute("RELEASE migration_step")
     if cancel.interrupt_requested:  # "stop now" means this step too
         raise StepInterrupted
+    baseline.step_committed(suspects, after)
 
 
 def record(conn: sqlite3.Connection, migration: Migration, seconds: float) -> None:

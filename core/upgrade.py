@@ -40,6 +40,7 @@ from core.events import (
     UpgradeFinished,
     ignore_event,
 )
+from core.fkbaseline import Baseline
 from core.guard import EngineConnection
 from core.plan import Plan, Safety, plan_upgrade, step_info
 from core.status import inspect_database
@@ -85,8 +86,10 @@ def upgrade_file(
     conn = _open(file, lock_timeout)
     progress = Progress(on_event, cancel or CancelToken(), catalog.latest, lock_timeout)
     try:
+        baseline = Baseline(conn)  # watches for other writers from before the backup
         saved = prepare(conn, file, plan, backup_to, on_event)
-        return run_steps(conn, file, plan, CrashNote(file, saved), progress)
+        baseline.use_copy(saved)
+        return run_steps(conn, file, plan, CrashNote(file, saved), progress, baseline)
     except MigrationError as exc:
         if progress.applied and UNCHANGED in exc.message:  # say what did change
             exc.message = exc.message.replace(UNCHANGED, _stopped_at(progress.applied))
@@ -164,9 +167,11 @@ def run_steps(
     plan: Plan,
     note: CrashNote,
     progress: Progress,
+    baseline: Baseline | None = None,
 ) -> UpgradeResult:
-    """Begin, apply, check, record, commit: one transaction per migration."""
+    """Begin, apply, check, record, commit: one transaction per migration, each run once."""
     on_event, cancel, total = progress.on_event, progress.cancel, len(plan.steps)
+    baseline = baseline or Baseline(conn)
     on_event(PlanReady(plan.from_version, plan.to_version, plan.step_infos))
     version = plan.from_version
     with step.foreign_keys_off(conn):
@@ -182,8 +187,8 @@ def run_steps(
             note.before(info)
             on_event(MigrationStarted(info, index, total))
             try:
-                applied = step.apply(conn, migration, cancel)
-                step.check(conn, migration, applied, cancel, on_event)
+                applied = step.apply(conn, migration, cancel, baseline)
+                step.check(conn, applied, cancel, on_event, baseline)
                 step.record(conn, migration, applied.seconds)
                 conn.execute("COMMIT")
             except Exception as exc:

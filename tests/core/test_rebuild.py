@@ -237,3 +237,32 @@ def test_a_rebuild_that_would_break_a_view_is_undone_whole(db, conn):
         rebuild(conn, Table("ledger", kept, autoincrement=True, drop=("payment_mode",)))
     conn.execute("COMMIT")
     snapshot.assert_same_content(before, snapshot.content(db))
+
+
+@pytest.mark.parametrize("new_orphan", [False, True], ids=["old-orphans", "plus-a-new-one"])
+def test_a_new_foreign_key_over_old_orphans_keeps_them_and_still_catches_new_ones(
+    legacy_db, migrations_dir, new_orphan
+):
+    api.upgrade(legacy_db, migrations_dir=migrations_dir, backup=False)
+    conn = sqlite3.connect(legacy_db, isolation_level=None)
+    conn.execute("BEGIN")
+    unlinked = changed(conn, "ledger")
+    rebuild(conn, Table("ledger", unlinked.columns, autoincrement=True))  # no foreign key
+    conn.execute("COMMIT")
+    conn.close()
+    link = """
+        from core.rebuild import ForeignKey, Table, changed, rebuild
+        now = changed(conn, "ledger")
+        rebuild(conn, Table("ledger", now.columns, autoincrement=True,
+            foreign_keys=(ForeignKey(("flat_no",), "residents", ("flat_no",)),)))
+        """
+    orphan = "\n        conn.execute(\"INSERT INTO ledger (flat_no) VALUES ('NOWHERE')\")"
+    write_migration(
+        migrations_dir, SHIPPED_COUNT + 1, "link_ledger", link + (orphan if new_orphan else "")
+    )
+    if new_orphan:
+        with pytest.raises(MigrationFailed, match="1 row in ledger point to missing residents"):
+            api.upgrade(legacy_db, migrations_dir=migrations_dir, backup=False)
+        return
+    api.upgrade(legacy_db, migrations_dir=migrations_dir, backup=False)
+    assert snapshot.version(legacy_db) == SHIPPED_COUNT + 1
