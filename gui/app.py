@@ -95,7 +95,8 @@ def create_window(args: list[str], sample_dir: Path | None = None) -> MainWindow
 
 
 def run(args: list[str]) -> int:
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APP_TITLE)

@@ -55,7 +55,8 @@ class RecentFilesMenu(QMenu):
     file_chosen = Signal(str)
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
-        super().__init__("Open &Recent", parent, objectName="recentMenu")
+        super().__init__("Open &Recent", parent)
+        self.setObjectName("recentMenu")
         self._settings = settings
 
     def note_opened(self, file: Path, status: DatabaseStatus, *, sample: bool, busy: bool) -> None:

@@ -9,6 +9,8 @@ from PySide6.QtCore import Slot
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget
 
+from gui.named import named
+
 FAILURE_STYLE = "color:#b00020; font-weight:bold"
 SHOW_DETAILS = "Show technical details"
 HIDE_DETAILS = "Hide technical details"
@@ -22,17 +24,18 @@ class LogPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.view = QPlainTextEdit(objectName="logView", readOnly=True)
+        self.view = named(QPlainTextEdit(readOnly=True), "logView")
         self.view.setToolTip("What the migrator did, with times. Failures are shown in red.")
         self.view.setMaximumBlockCount(5000)
-        self.details_button = QToolButton(objectName="detailsButton", text=SHOW_DETAILS)
+        self.details_button = named(QToolButton(), "detailsButton")
+        self.details_button.setText(SHOW_DETAILS)
         self.details_button.setCheckable(True)
         self.details_button.setEnabled(False)
         self.details_button.setToolTip(
             "The technical detail of a failure, for whoever maintains the tool."
         )
         self.details_button.toggled.connect(self._on_details_button_toggled)
-        self.details = QPlainTextEdit(objectName="detailsView", readOnly=True)
+        self.details = named(QPlainTextEdit(readOnly=True), "detailsView")
         self.details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.details.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.details.hide()

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
 
+from gui.named import named
+
 
 @dataclass(frozen=True)
 class Bar:
@@ -60,8 +62,8 @@ class ProgressView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.label = QLabel(objectName="progressLabel", wordWrap=True)
-        self.bar = QProgressBar(objectName="progressBar")
+        self.label = named(QLabel(wordWrap=True), "progressLabel")
+        self.bar = named(QProgressBar(), "progressBar")
         self.bar.setToolTip("How far the safety copy, or the migrations, have got")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -36,6 +36,7 @@ from core.restore import BackupInfo
 from core.status import State, inspect_database
 from gui.background import Background, Problem, details_of
 from gui.dialogs import FILE_FILTERS, reason_of, tell
+from gui.named import named
 
 NO_BACKUPS = "No backups of this file yet: none in the “backups” folder beside it."
 READING = "Reading the backups…"
@@ -170,34 +171,37 @@ class RestoreDialog(QDialog):
         preselect: Path | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent, objectName="restoreDialog")
+        super().__init__(parent)
+        self.setObjectName("restoreDialog")
         self.db = db
         self.catalog = catalog
         self.choose_file: ChooseFile = _native_choose_file
         self.setWindowTitle(f"Restore {db.name} from a backup")
-        intro = QLabel(
-            f"Backups of <b>{db.name}</b>, newest first. Pick the one to put back:",
-            objectName="restoreIntro",
+        intro = named(
+            QLabel(f"Backups of <b>{db.name}</b>, newest first. Pick the one to put back:"),
+            "restoreIntro",
         )
-        self.list = QListWidget(objectName="backupList")
+        self.list = named(QListWidget(), "backupList")
         self.list.setToolTip("Each backup with the date it was taken and its version")
         self.list.itemSelectionChanged.connect(self._on_list_item_selection_changed)
         self.list.itemDoubleClicked.connect(self._on_list_item_double_clicked)
-        self.more = QLabel(objectName="olderBackupsNote", wordWrap=True)
+        self.more = named(QLabel(wordWrap=True), "olderBackupsNote")
         self.more.setTextFormat(Qt.TextFormat.PlainText)
         self.more.hide()
-        note = QLabel(
-            "The chosen backup replaces the database. The current file will be kept aside in "
-            "backups/ first, so nothing is lost.",
-            objectName="restoreNote",
-            wordWrap=True,
+        note = named(
+            QLabel(
+                "The chosen backup replaces the database. The current file will be kept aside "
+                "in backups/ first, so nothing is lost.",
+                wordWrap=True,
+            ),
+            "restoreNote",
         )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.other_button = QPushButton("Choose another file…", objectName="chooseBackupButton")
+        self.other_button = named(QPushButton("Choose another file…"), "chooseBackupButton")
         self.other_button.setToolTip("Restore a backup kept somewhere else (a USB stick, e-mail…)")
         self.other_button.clicked.connect(self._on_other_button_clicked)
         buttons.addButton(self.other_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.restore_button = QPushButton("Restore…", objectName="restoreChosenButton")
+        self.restore_button = named(QPushButton("Restore…"), "restoreChosenButton")
         self.restore_button.setToolTip("Put the selected backup back in place of the database")
         self.restore_button.clicked.connect(self._on_restore_button_clicked)
         buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.AcceptRole)

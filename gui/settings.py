@@ -31,7 +31,7 @@ class Settings:
     @property
     def recent_files(self) -> list[str]:
         value = self._qs.value("files/recent", [], type=list)
-        return [str(v) for v in value or []]
+        return [str(v) for v in value] if isinstance(value, list) else []
 
     def remember_file(self, path: Path) -> None:
         """Put ``path`` first in the recent list and remember its folder."""

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QToolBut
 
 from core.marker import InterruptedUpgrade
 from core.status import DatabaseStatus, State
+from gui.named import named
 
 PROMPT = (
     "Open a society database… Click Open (Ctrl+O), pick a recent file from its menu, "
@@ -67,7 +68,7 @@ def summary_without_note(status: DatabaseStatus) -> str:
 
 
 def _label(name: str, *, selectable: bool = False) -> QLabel:
-    label = QLabel(objectName=name, wordWrap=True)
+    label = named(QLabel(wordWrap=True), name)
     if selectable:
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
@@ -85,14 +86,17 @@ class InterruptedBanner(QFrame):
     restore_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, objectName="interruptedBanner")
+        super().__init__(parent)
+        self.setObjectName("interruptedBanner")
         self.setStyleSheet(BANNER_STYLE)
         self.text = _label("interruptedText", selectable=True)
         self.text.setTextFormat(Qt.TextFormat.PlainText)
-        self.retry_button = QToolButton(objectName="retryButton", text="Retry")
+        self.retry_button = named(QToolButton(), "retryButton")
+        self.retry_button.setText("Retry")
         self.retry_button.setToolTip("Run the upgrade again; a new safety copy is made first")
         self.retry_button.clicked.connect(self._on_retry_button_clicked)
-        self.restore_button = QToolButton(objectName="bannerRestoreButton", text="Restore…")
+        self.restore_button = named(QToolButton(), "bannerRestoreButton")
+        self.restore_button.setText("Restore…")
         self.restore_button.setToolTip("Put the safety copy from before the upgrade back")
         self.restore_button.clicked.connect(self._on_restore_button_clicked)
         layout = QHBoxLayout(self)
@@ -124,7 +128,7 @@ class StatusPanel(QFrame):
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.file = _label("fileLabel", selectable=True)
-        self.badge = QLabel(objectName="stateBadge")
+        self.badge = named(QLabel(), "stateBadge")
         self.version = _label("versionLabel")
         self.status = _label("statusLabel")
         self.status.setTextFormat(Qt.TextFormat.PlainText)

@@ -30,6 +30,7 @@ from gui.jobs import JOBS
 from gui.jobs.spec import ActionText, Place
 from gui.log_panel import LogPanel
 from gui.migrations_model import DESCRIPTION, Mark, MigrationsModel, RowMark
+from gui.named import named
 from gui.progress_view import ProgressView
 from gui.status_panel import StatusPanel
 
@@ -70,12 +71,19 @@ def make_action(parent: QWidget, words: ActionText | str, slot: Callable[[], obj
 class WindowActions(Protocol):
     """What the layout needs of the window: its actions, the jobs' ones, the recent files."""
 
-    open_action: QAction
-    reload_action: QAction
-    cancel_action: QAction
-    quit_action: QAction
-    recent_menu: QMenu
-    job_actions: dict[str, QAction]  # by job key, in the order of ``gui.jobs.JOBS``
+    @property
+    def open_action(self) -> QAction: ...
+    @property
+    def reload_action(self) -> QAction: ...
+    @property
+    def cancel_action(self) -> QAction: ...
+    @property
+    def quit_action(self) -> QAction: ...
+    @property
+    def recent_menu(self) -> QMenu: ...
+    @property
+    def job_actions(self) -> dict[str, QAction]:  # by job key, in the order of ``JOBS``
+        ...
 
 
 JobRow = list[tuple[str, QAction]]
@@ -157,7 +165,7 @@ class WindowBody(QWidget):
         self.progress = ProgressView()
         layout.addWidget(self.progress)
 
-        self.view = QTableView(objectName="migrationsView")
+        self.view = named(QTableView(), "migrationsView")
         self.view.setModel(model)
         self.view.setToolTip("Every migration this tool knows, and whether this file has it")
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -187,7 +195,7 @@ class WindowBody(QWidget):
 
     def add_action_button(self, action: QAction, name: str) -> QToolButton:
         """A button for ``action`` at the end of the action row (before its stretch)."""
-        button = QToolButton(objectName=name)
+        button = named(QToolButton(), name)
         button.setDefaultAction(action)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.action_row.insertWidget(self.action_row.count() - 1, button)

@@ -3,7 +3,7 @@
 A worker is a plain ``QObject`` moved to a ``QThread``. It is given a
 :data:`Work` function that holds file *paths* (never a connection: ``sqlite3``
 connections belong to the thread that opened them) and calls one engine verb,
-whose progress events it re-emits one by one. No exception ever escapes
+whose progress events it re-emits one by one (``reported``). No exception ever escapes
 :meth:`JobWorker.run`: the engine's own errors become a :class:`Failure`
 carrying the error itself, anything else a generic sentence with the
 traceback kept for the details view.
@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from core.errors import MigrationError, UpgradeCancelled
 from core.events import Event, EventHandler
@@ -43,14 +43,14 @@ class JobWorker(QObject):
     """Runs ``work`` once when :meth:`run` is called in its thread.
 
     Signals:
-        event(object): a ``core.events`` dataclass, as the engine reports it.
+        reported(object): a ``core.events`` dataclass, as the engine reports it.
         completed(object): what the engine returned (a frozen dataclass of ``core``).
         cancelled(str): the running migration was interrupted and rolled back, as asked.
         failed(object): a :class:`Failure`.
         finished(): emitted last, whatever happened.
     """
 
-    event = Signal(object)
+    reported = Signal(object)
     completed = Signal(object)
     cancelled = Signal(str)
     failed = Signal(object)
@@ -87,8 +87,19 @@ class JobWorker(QObject):
         else:
             self.completed.emit(result)
         finally:
+            self._go_home()
             self.finished.emit()
+
+    def _go_home(self) -> None:
+        """Hand this object back to the window's thread, which owns and frees it.
+
+        Qt's ``deleteLater`` would free it in the ending worker thread while Python
+        still holds it, which corrupts memory; a push back is allowed from here.
+        """
+        app = QCoreApplication.instance()
+        if app is not None:
+            self.moveToThread(app.thread())
 
     def _emit_event(self, event: Event) -> None:
         """The engine's ``on_event``: runs in the worker thread, queued to the GUI."""
-        self.event.emit(event)
+        self.reported.emit(event)

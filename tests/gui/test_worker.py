@@ -38,7 +38,7 @@ class Relay(QObject):
     def __init__(self, worker: JobWorker) -> None:
         super().__init__()
         self.events: list[object] = []
-        worker.event.connect(self._on_worker_event)
+        worker.reported.connect(self._on_worker_event)
         worker.completed.connect(self._on_worker_completed)
         worker.failed.connect(self._on_worker_failed)
         worker.finished.connect(self._on_worker_finished)
