@@ -21,10 +21,11 @@ from core import api
 from core.api import CancelToken, DatabaseStatus
 from core.errors import CatalogError, MigrationError, MigrationFailed, UpgradeCancelled
 from core.events import BackupProgress, Event
+from core.scaffold import new_migration
 from core.status import UPGRADABLE
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = ("status", "upgrade", "backup", "backups", "restore")
+COMMANDS = ("status", "upgrade", "backup", "backups", "restore", "new")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("backup", type=Path, help="the backup file to restore")
     restore.add_argument("db", type=Path, help="the society database file to replace")
     _migrations_option(restore)
+
+    new = verbs.add_parser("new", help="write the next-numbered migration file (for developers)")
+    new.add_argument("description", help='what it does, e.g. "add index on residents status"')
+    _migrations_option(new)
     return parser
 
 
@@ -204,12 +209,19 @@ def _restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _new(args: argparse.Namespace) -> int:
+    made = new_migration(args.migrations, args.description)
+    print(f"Created {made}; it runs as it is (a no-op) until you fill in upgrade().")
+    return EXIT_OK
+
+
 HANDLERS = {
     "status": _status,
     "upgrade": _upgrade,
     "backup": _backup,
     "backups": _backups,
     "restore": _restore,
+    "new": _new,
 }
 
 

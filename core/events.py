@@ -143,6 +143,19 @@ class UpgradeFinished:
         )
 
 
+@dataclass(frozen=True)
+class RowsCopied:
+    """A table rebuild inside the running migration: rows copied so far (for the bar)."""
+
+    table: str
+    done: int
+    total: int
+
+    @property
+    def text(self) -> str:
+        return f"Rebuilding {self.table}: {self.done:,} of {self.total:,} rows copied."
+
+
 Event = (
     PlanReady
     | Notice
@@ -152,6 +165,7 @@ Event = (
     | MigrationStarted
     | MigrationApplied
     | MigrationRolledBack
+    | RowsCopied
     | UpgradeFinished
 )
 EventHandler = Callable[[Event], None]

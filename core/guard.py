@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from core.errors import ForbiddenInMigration
+from core.events import Event, EventHandler
 
 _OWNED_PRAGMAS = frozenset(
     {"user_version", "foreign_keys", "journal_mode", "schema_version", "writable_schema"}
@@ -82,6 +83,7 @@ class EngineConnection(sqlite3.Connection):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._guarding = False
         self._log: WriteLog | None = None
+        self.on_step_event: EventHandler | None = None  # set by the engine while a step runs
 
     @contextmanager
     def guarded(self, log: WriteLog) -> Iterator[WriteLog]:
@@ -112,6 +114,11 @@ class EngineConnection(sqlite3.Connection):
         finally:
             self._guarding, self._log = False, None
             self.set_authorizer(None)
+
+    def report(self, event: Event) -> None:
+        """Progress from a helper (the table rebuild) to whoever follows the upgrade."""
+        if self.on_step_event is not None:
+            self.on_step_event(event)
 
     def note_existing_violations(self, child: str, parent: str, count: int) -> None:
         """Rows of ``child`` that pointed at no ``parent`` row before this step declared the link.

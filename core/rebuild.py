@@ -22,6 +22,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.events import RowsCopied
 from core.rebuild_diagnose import explain
 from core.rebuild_plan import Plan, plan_copy, plan_prepare
 from core.schema import quote
@@ -49,6 +50,10 @@ def rebuild(
     chunk_rows: int = CHUNK_ROWS,
 ) -> RebuildResult:
     """Make ``target.name`` match ``target``, keeping every row; all or nothing."""
+    report = getattr(conn, "report", None)  # the engine's connection passes it on as events
+    if on_progress is None and report is not None:
+        table = target.name
+        on_progress = lambda done, total: report(RowsCopied(table, done, total))  # noqa: E731
     conn.execute("SAVEPOINT table_rebuild")
     try:
         result = _rebuild(conn, target, on_progress, tmp_suffix, chunk_rows)

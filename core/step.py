@@ -89,13 +89,21 @@ class Applied:
 
 
 def apply(
-    conn: EngineConnection, migration: Migration, cancel: CancelToken, baseline: Baseline
+    conn: EngineConnection,
+    migration: Migration,
+    cancel: CancelToken,
+    baseline: Baseline,
+    on_event: EventHandler,
 ) -> Applied:
-    """Run ``upgrade(conn)`` once, under the guard."""
+    """Run ``upgrade(conn)`` once, under the guard; helpers' progress goes to ``on_event``."""
     baseline.step_starting(conn)
     links_before = fkcheck.foreign_keys(conn)
     began = time.perf_counter()
-    log = _run_guarded(conn, migration, cancel)
+    conn.on_step_event = on_event
+    try:
+        log = _run_guarded(conn, migration, cancel)
+    finally:
+        conn.on_step_event = None
     return Applied(log, links_before, time.perf_counter() - began)
 
 

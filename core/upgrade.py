@@ -187,7 +187,7 @@ def run_steps(
             note.before(info)
             on_event(MigrationStarted(info, index, total))
             try:
-                applied = step.apply(conn, migration, cancel, baseline)
+                applied = step.apply(conn, migration, cancel, baseline, on_event)
                 step.check(conn, applied, cancel, on_event, baseline)
                 step.record(conn, migration, applied.seconds)
                 conn.execute("COMMIT")

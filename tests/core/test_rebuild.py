@@ -10,6 +10,7 @@ from helpers.migration_files import SHIPPED_COUNT, write_migration
 
 from core import api
 from core.errors import MigrationFailed
+from core.events import RowsCopied
 from core.rebuild import Column, Index, RebuildError, Table, changed, rebuild
 from samples.legacy import Shape, build
 
@@ -204,8 +205,12 @@ def test_a_migration_rebuilds_inside_the_engines_transaction(legacy_db, migratio
         """,
     )
     before = snapshot.rows(legacy_db, "ledger", ["id", "debit"])
-    api.upgrade(legacy_db, migrations_dir=migrations_dir, backup=False)
+    events: list = []
+    api.upgrade(legacy_db, migrations_dir=migrations_dir, backup=False, on_event=events.append)
     after = snapshot.rows(legacy_db, "ledger", ["id", "debit"])
+    copied = [e for e in events if isinstance(e, RowsCopied)]
+    assert copied == [RowsCopied("ledger", len(before), len(before))]  # for the progress bar
+    assert copied[0].text == f"Rebuilding ledger: {len(before)} of {len(before)} rows copied."
     assert after == sorted(((i, round(d * 100)) for i, d in before), key=snapshot._sortable)
 
 
