@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from helpers.migration_files import SHIPPED_COUNT
+
 from tests.conftest import ROOT
 
 
@@ -26,9 +28,9 @@ def test_benchmark_runs_on_a_small_file_and_prints_its_numbers() -> None:
     assert result.returncode == 0, result.stderr
     for label in (
         "status (read-only look)",
-        "upgrade 0 -> 4, no backup",
+        f"upgrade 0 -> {SHIPPED_COUNT}, no backup",
         "backup copied and verified",
         "peak memory",
     ):
         assert label in result.stdout
-    assert result.stdout.count("migration 00") == 4
+    assert result.stdout.count("    migration ") == SHIPPED_COUNT

@@ -89,7 +89,10 @@ def logical_schema(path: Path) -> LogicalSchema:
 
 
 def _sortable(row: tuple) -> tuple:
-    return tuple((type(v).__name__, repr(v)) for v in row)
+    """Rows in a stable order; numbers by value (10 after 9), anything else by text."""
+    return tuple(
+        (type(v).__name__, v if isinstance(v, int | float | str | bytes) else repr(v)) for v in row
+    )
 
 
 def rows(path: Path, table: str, columns: Iterable[str] | None = None) -> list[tuple]:

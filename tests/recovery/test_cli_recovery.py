@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers.migration_files import ROOT
+from helpers.migration_files import ROOT, SHIPPED_COUNT
 from helpers.snapshot import assert_same_content, content, version
 
 
@@ -27,7 +27,7 @@ def test_backup_then_upgrade_then_restore_round_trip(legacy_db: Path, tmp_path: 
     assert f"Backup: {tmp_path / 'before.db'}" in made.stdout
 
     assert run("upgrade", str(legacy_db), "--no-backup").returncode == 0
-    assert version(legacy_db) == 4
+    assert version(legacy_db) == SHIPPED_COUNT
 
     restored = run("restore", str(tmp_path / "before.db"), str(legacy_db))
     assert restored.returncode == 0, restored.stderr
@@ -36,7 +36,7 @@ def test_backup_then_upgrade_then_restore_round_trip(legacy_db: Path, tmp_path: 
 
     listed = run("backups", str(legacy_db))
     assert listed.returncode == 0
-    assert "version 4" in listed.stdout  # the replaced file, kept aside
+    assert f"version {SHIPPED_COUNT}" in listed.stdout  # the replaced file, kept aside
 
 
 def test_restoring_garbage_exits_2_with_one_plain_message(legacy_db: Path, tmp_path: Path) -> None:
@@ -59,8 +59,8 @@ def test_dry_run_reports_and_leaves_the_file(legacy_db: Path) -> None:
     result = run("upgrade", str(legacy_db), "--dry-run")
 
     assert result.returncode == 0, result.stderr
-    assert "all 4 migrations would succeed" in result.stdout
-    assert "residents (15 columns)" in result.stdout
+    assert f"all {SHIPPED_COUNT} migrations would succeed" in result.stdout
+    assert "residents (21 columns)" in result.stdout
     assert legacy_db.read_bytes() == before
     assert not (legacy_db.parent / "backups").exists()
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers.migration_files import ROOT
+from helpers.migration_files import ENGINE_BASE, ROOT, copy_shipped
 from helpers.snapshot import assert_same_content, content, version
 
 from core import api
@@ -25,6 +25,12 @@ def upgrade(conn):
         "SELECT n + 1 FROM c WHERE n < 50000000) SELECT max(n) FROM c"
     )
 '''
+
+
+@pytest.fixture
+def migrations_dir(tmp_path: Path) -> Path:
+    """The first four shipped migrations: these tests plant their own 005."""
+    return copy_shipped(tmp_path / "migrations", upto=ENGINE_BASE)
 
 
 def upgrade_until_005_runs(db: Path, migrations: Path, *options: str) -> subprocess.Popen[str]:

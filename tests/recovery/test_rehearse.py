@@ -5,6 +5,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
+from helpers.migration_files import ENGINE_BASE, SHIPPED_COUNT, copy_shipped
 from helpers.snapshot import assert_same_content, content
 
 from core import api
@@ -14,6 +16,12 @@ def _rehearsal_folders() -> set[str]:
     return {p.name for p in Path(tempfile.gettempdir()).glob("society-rehearsal-*")}
 
 
+@pytest.fixture
+def migrations_dir(tmp_path: Path) -> Path:
+    """The first four shipped migrations: these tests plant their own 005."""
+    return copy_shipped(tmp_path / "migrations", upto=ENGINE_BASE)
+
+
 def test_rehearsal_reports_each_step_and_touches_nothing(legacy_db: Path) -> None:
     before_bytes, before_mtime = legacy_db.read_bytes(), legacy_db.stat().st_mtime_ns
     folders_before = _rehearsal_folders()
@@ -21,8 +29,8 @@ def test_rehearsal_reports_each_step_and_touches_nothing(legacy_db: Path) -> Non
     rehearsal = api.rehearse(legacy_db)
 
     assert rehearsal.succeeded
-    assert [s.version for s in rehearsal.steps] == [1, 2, 3, 4]
-    assert (rehearsal.from_version, rehearsal.to_version) == (0, 4)
+    assert [s.version for s in rehearsal.steps] == list(range(1, SHIPPED_COUNT + 1))
+    assert (rehearsal.from_version, rehearsal.to_version) == (0, SHIPPED_COUNT)
     assert {"car_numbers", "scooter_numbers"} <= set(rehearsal.schema["residents"])
     assert "sessions" in rehearsal.schema
     assert "The real file was not touched" in rehearsal.text

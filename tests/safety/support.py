@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers.migration_files import copy_shipped
+from helpers.migration_files import ENGINE_BASE, copy_shipped
 from helpers.snapshot import connect_ro, version
 
 from core.schema import columns, quote, user_tables
@@ -98,8 +98,8 @@ EXTRA_MIGRATIONS = {
 
 
 def working_migrations(folder: Path) -> Path:
-    """The shipped migrations plus the heavy 005-007 above, in ``folder``."""
-    copy_shipped(folder)
+    """The first four shipped migrations plus the heavy 005-007 above, in ``folder``."""
+    copy_shipped(folder, upto=ENGINE_BASE)
     for name, code in EXTRA_MIGRATIONS.items():
         (folder / name).write_text(textwrap.dedent(code).lstrip(), encoding="utf-8")
     return folder

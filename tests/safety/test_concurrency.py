@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from helpers.migration_files import copy_shipped
+from helpers.migration_files import ENGINE_BASE, copy_shipped
 from helpers.snapshot import connect_ro
 
 from .support import WAITING, child_env, cli_command, integrity, user_version
@@ -30,7 +30,7 @@ def upgrade(conn):
 
 
 def noting_migrations(folder: Path) -> Path:
-    copy_shipped(folder)
+    copy_shipped(folder, upto=ENGINE_BASE)
     (folder / "005_add_ledger_note.py").write_text(
         '"""Add a note column to the ledger"""\n\n\ndef upgrade(conn):\n'
         '    conn.execute("ALTER TABLE ledger ADD COLUMN note TEXT")\n'

@@ -1,7 +1,7 @@
 """A migration that fails, fills the disk or breaks a link leaves the file as it was, and says so.
 
 Each case starts from the realistic 20k-row file brought to version 4 by the
-shipped migrations, adds a bad migration 005 and runs ``main.py upgrade``
+first four shipped migrations, adds a bad migration 005 and runs ``main.py upgrade``
 (with its backup, as staff would). The file must be byte-for-byte what it was,
 its content the same, the exit code 1 and the message "still at version 4".
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from helpers import snapshot
-from helpers.migration_files import copy_shipped
+from helpers.migration_files import ENGINE_BASE, copy_shipped
 
 from core import api
 
@@ -124,7 +124,7 @@ FOREIGN_KEY = """
 @pytest.fixture
 def at_v4(legacy_copy: Path, tmp_path: Path) -> tuple[Path, Path]:
     """The big file at version 4, and a migrations folder holding 001-004."""
-    folder = copy_shipped(tmp_path / "migrations")
+    folder = copy_shipped(tmp_path / "migrations", upto=ENGINE_BASE)
     api.upgrade(legacy_copy, migrations_dir=folder, backup=False)
     assert user_version(legacy_copy) == 4
     return legacy_copy, folder
@@ -182,7 +182,7 @@ def test_a_migration_that_breaks_a_foreign_key_leaves_the_file_unchanged(at_v4):
 @pytest.mark.slow
 def test_a_later_failure_keeps_the_steps_before_it(legacy_copy, tmp_path):
     """006 fails after 001-005 succeeded: the file is exactly at version 5, nothing lost."""
-    folder = copy_shipped(tmp_path / "migrations")
+    folder = copy_shipped(tmp_path / "migrations", upto=ENGINE_BASE)
     add_migration(folder, "005_rebuild_ledger.py", REBUILD)
     add_migration(
         folder, "006_bad_step.py", RAISING["after altering a table and updating every row"]

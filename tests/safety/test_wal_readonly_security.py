@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from helpers import snapshot
+from helpers.migration_files import SHIPPED_COUNT
 
 from samples.legacy import Shape, build
 
@@ -64,7 +65,7 @@ def test_a_wal_database_held_open_upgrades_with_every_row_and_stays_wal(tmp_path
     finally:
         app.close()
     assert result.returncode == 0, result.stderr[-300:]
-    assert user_version(db) == 4 and integrity(db) == "ok"
+    assert user_version(db) == SHIPPED_COUNT and integrity(db) == "ok"
     conn = snapshot.connect_ro(db)
     try:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -217,7 +218,7 @@ def test_migrations_beside_the_database_are_never_imported(tmp_path: Path):
         assert result.returncode == 0, result.stderr[-300:]
         assert "Traceback" not in result.stdout + result.stderr
     assert not marker.exists(), "a file beside the database was imported"
-    assert user_version(db) == 4
+    assert user_version(db) == SHIPPED_COUNT
     assert "residents" in snapshot.columns_of(db)
 
 
@@ -259,7 +260,7 @@ def test_hostile_table_and_column_names_survive_status_backup_and_upgrade(tmp_pa
         assert integrity(path) == "ok"
         assert _weird_rows(path) == weird_before
         assert {t: n for t, n in _counts(path).items() if t in counts_before} == counts_before
-    assert user_version(db) == 4
+    assert user_version(db) == SHIPPED_COUNT
 
 
 def _weird_rows(path: Path) -> list[tuple]:

@@ -1,0 +1,89 @@
+"""Every file a migration may meet, by name: each shape ``samples.legacy`` builds,
+and files where some of the newest app's schema was already made another way.
+
+Tests iterate over :data:`STARTING_POINTS`, so a shape added to
+``samples.legacy.Shape`` is covered without touching them. The drifted files
+stand for installs that ran the app's own, unpublished migration manager or
+were changed by hand: the table already there, only some of its columns, and
+hand-made extras (with values) beside them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from samples.legacy import Shape, build
+
+Builder = Callable[[Path], Path]
+
+# name -> statements run on a merged-by-hand file (rows included where useful)
+DRIFTS: dict[str, list[str]] = {
+    "some_resident_columns_by_hand": [
+        "ALTER TABLE residents ADD COLUMN profile_photo_path TEXT",
+        "ALTER TABLE residents ADD COLUMN vacancy_reason TEXT",
+        "UPDATE residents SET vacancy_reason = 'For Rent' WHERE resident_type = 'Vacant'",
+        "ALTER TABLE residents ADD COLUMN wing_notes TEXT",  # a hand-made extra
+    ],
+    "two_factor_by_the_apps_manager": [
+        "ALTER TABLE users ADD COLUMN totp_secret TEXT",
+        "ALTER TABLE users ADD COLUMN totp_enabled INTEGER DEFAULT 0",
+        "UPDATE users SET totp_secret = 'JBSWY3DPEHPK3PXP', totp_enabled = 1 WHERE id = 1",
+    ],
+    "audit_log_older_and_autoincrement": [
+        "CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, timestamp TIMESTAMP, "
+        "user_id INTEGER, username TEXT, action TEXT, details TEXT)",
+        "INSERT INTO audit_log (timestamp, user_id, username, action, details) "
+        "VALUES ('2025-06-01 09:30:00', 1, 'admin', 'LOGIN_SUCCESS', 'User login successful')",
+        "CREATE INDEX idx_audit_log_timestamp ON audit_log(timestamp)",
+    ],
+    "vehicles_partly_with_extras": [
+        "CREATE TABLE vehicles (id INTEGER PRIMARY KEY, resident_id INTEGER, "
+        "vehicle_type TEXT, registration_number TEXT, sticker_no TEXT)",
+        "INSERT INTO vehicles (resident_id, vehicle_type, registration_number, sticker_no) "
+        "VALUES (1, 'Car', 'MH12AB1234', 'S-17')",
+    ],
+    "domestic_help_complete_already": [
+        "CREATE TABLE domestic_help (id INTEGER PRIMARY KEY, resident_id INTEGER "
+        "REFERENCES residents (id), name TEXT, role TEXT, phone TEXT, id_proof_type TEXT, "
+        "id_proof_number TEXT, photo_path TEXT, status TEXT DEFAULT 'Active', "
+        "access_permissions TEXT)",
+        "INSERT INTO domestic_help (resident_id, name, role) VALUES (2, 'Sample Helper', 'Cook')",
+    ],
+    "matching_rules_without_times": [
+        "CREATE TABLE matching_rules (id INTEGER PRIMARY KEY, name TEXT, description TEXT, "
+        "priority INTEGER, conditions TEXT, actions TEXT)",
+        "INSERT INTO matching_rules (name, description, priority, conditions, actions) "
+        "VALUES ('Exact amount', '', 75, '[]', '[]')",
+    ],
+}
+
+
+def _shape_builder(shape: Shape) -> Builder:
+    def make(path: Path) -> Path:
+        return build(path, shape, residents=12, ledger_rows=60)
+
+    return make
+
+
+def _drift_builder(statements: list[str]) -> Builder:
+    def make(path: Path) -> Path:
+        build(path, Shape.MERGED_BY_HAND, residents=12, ledger_rows=60)
+        conn = sqlite3.connect(path, isolation_level=None)
+        try:
+            conn.execute("BEGIN")
+            for statement in statements:
+                conn.execute(statement)
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+        return path
+
+    return make
+
+
+STARTING_POINTS: dict[str, Builder] = {
+    **{str(shape): _shape_builder(shape) for shape in Shape},
+    **{name: _drift_builder(statements) for name, statements in DRIFTS.items()},
+}
