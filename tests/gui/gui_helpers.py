@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from helpers.migration_files import ROOT, copy_shipped, write_migration
+from helpers.migration_files import ENGINE_BASE, ROOT, copy_shipped, write_migration
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QWidget
@@ -40,8 +40,8 @@ def add_slow_migration(folder: Path, version: int, rows: int) -> Path:
 
 
 def shipped_plus_slow(folder: Path, rows: int, *, then_noop: bool = False) -> Path:
-    """The shipped migrations, then a slow 005 (and a quick 006 if asked)."""
-    copy_shipped(folder)
+    """The first four shipped migrations, then a slow 005 (and a quick 006 if asked)."""
+    copy_shipped(folder, upto=ENGINE_BASE)
     add_slow_migration(folder, 5, rows)
     if then_noop:
         write_migration(folder, 6, "do_nothing", 'conn.execute("SELECT 1")', doc="Do nothing")

@@ -21,7 +21,7 @@ from gui_helpers import (
     statuses,
     user_version,
 )
-from helpers.migration_files import copy_shipped, write_migration
+from helpers.migration_files import ENGINE_BASE, copy_shipped, write_migration
 from PySide6.QtWidgets import QLabel
 
 from core.marker import marker_path
@@ -49,7 +49,7 @@ def kill_during_migration_5(path: Path, folder: Path) -> None:
 @pytest.fixture
 def crashed(tmp_path) -> tuple[Path, Path]:
     """A file whose upgrade was killed in migration 005; 005 is quick from now on."""
-    folder = copy_shipped(tmp_path / "migrations")
+    folder = copy_shipped(tmp_path / "migrations", upto=ENGINE_BASE)
     slow = add_slow_migration(folder, 5, ENDLESS_ROWS)
     path = build(tmp_path / "society.db", Shape.MERGED_BY_HAND, residents=10, ledger_rows=40)
     kill_during_migration_5(path, folder)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from gui_helpers import open_file, settle, statuses
+from helpers.migration_files import SHIPPED_COUNT
 
 from gui.app import SAMPLE_NAME, create_window, parse_args
 from gui.status_panel import PROMPT
@@ -27,14 +28,14 @@ def test_file_on_the_command_line_is_opened(started, tmp_path):
     path = build(tmp_path / "society.db", Shape.BANK_RECONCILIATION, residents=3, ledger_rows=5)
     window = started([str(path)])
     assert window.path == path
-    assert statuses(window) == ["Pending"] * 4
+    assert statuses(window) == ["Pending"] * SHIPPED_COUNT
     assert window.status_panel.sample.isHidden()
 
 
 def test_no_file_opens_a_sample_and_says_so(started, tmp_path):
     window = started([], sample_dir=tmp_path / "appdata")
     assert window.path == tmp_path / "appdata" / SAMPLE_NAME
-    assert statuses(window) == ["Pending"] * 4
+    assert statuses(window) == ["Pending"] * SHIPPED_COUNT
     assert not window.status_panel.sample.isHidden()
     assert "sample database with made-up data" in window.status_panel.sample.text()
 
@@ -55,7 +56,7 @@ def test_a_sample_sqlite_cannot_make_is_a_message_and_is_tried_again_next_time(s
     (appdata / f"{SAMPLE_NAME}-journal").rmdir()
     again = started([], sample_dir=appdata)
     assert again.path == appdata / SAMPLE_NAME
-    assert statuses(again) == ["Pending"] * 4
+    assert statuses(again) == ["Pending"] * SHIPPED_COUNT
 
 
 def test_migrations_folder_is_passed_through(started, tmp_path):

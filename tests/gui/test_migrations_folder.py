@@ -14,7 +14,7 @@ from gui_helpers import (
     trigger,
     user_version,
 )
-from helpers.migration_files import copy_shipped, write_migration
+from helpers.migration_files import ENGINE_BASE, copy_shipped, write_migration
 
 from samples.legacy import Shape, build
 
@@ -43,7 +43,7 @@ def imports(folder: Path) -> int:
 
 
 def test_migrations_are_imported_once_not_on_every_look_at_a_file(qtbot, make_window, tmp_path):
-    folder = copy_shipped(tmp_path / "migrations")
+    folder = copy_shipped(tmp_path / "migrations", upto=ENGINE_BASE)
     add_counting_migration(folder, 5)
     first = build(tmp_path / "first.db", Shape.FIRST_RELEASE, residents=3, ledger_rows=3)
     second = build(tmp_path / "second.db", Shape.VEHICLES, residents=3, ledger_rows=3)
@@ -68,7 +68,7 @@ def test_migrations_are_imported_once_not_on_every_look_at_a_file(qtbot, make_wi
 
 
 def test_upgrade_runs_the_migrations_the_window_showed(qtbot, make_window, tmp_path):
-    folder = copy_shipped(tmp_path / "migrations")
+    folder = copy_shipped(tmp_path / "migrations", upto=ENGINE_BASE)
     path = build(tmp_path / "society.db", Shape.FIRST_RELEASE, residents=3, ledger_rows=3)
     window = make_window(migrations_dir=folder)
     open_file(qtbot, window, path)
@@ -86,7 +86,7 @@ def test_upgrade_runs_the_migrations_the_window_showed(qtbot, make_window, tmp_p
 def test_a_migration_that_will_not_import_is_text_and_check_again_recovers(
     qtbot, make_window, tmp_path
 ):
-    folder = copy_shipped(tmp_path / "migrations")
+    folder = copy_shipped(tmp_path / "migrations", upto=ENGINE_BASE)
     broken = write_migration(folder, 5, "needs_a_module", "pass")
     broken.write_text("import no_such_module_here\n" + broken.read_text(encoding="utf-8"))
     path = build(tmp_path / "society.db", Shape.FIRST_RELEASE, residents=3, ledger_rows=3)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from gui_helpers import open_file, settle, statuses, trigger
+from helpers.migration_files import SHIPPED_COUNT
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QToolButton
@@ -32,19 +33,18 @@ def test_window_without_a_file_asks_for_one(window):
 def test_legacy_file_shows_unversioned_and_all_pending(qtbot, window, tmp_path, shape):
     path = build(tmp_path / "society.db", shape, residents=5, ledger_rows=10)
     open_file(qtbot, window, path)
-    assert "unversioned database from an older install: 4 migrations pending" in label(
-        window, "statusLabel"
-    )
+    pending = f"unversioned database from an older install: {SHIPPED_COUNT} migrations pending"
+    assert pending in label(window, "statusLabel")
     assert label(window, "stateBadge") == "Unversioned (older install)"
-    assert label(window, "versionLabel") == "Version 0 · latest 4"
-    assert statuses(window) == ["Pending"] * 4
+    assert label(window, "versionLabel") == f"Version 0 · latest {SHIPPED_COUNT}"
+    assert statuses(window) == ["Pending"] * SHIPPED_COUNT
     assert window.upgrade_action.isEnabled()
 
 
 def test_empty_file_is_a_new_database(qtbot, window, tmp_path):
     open_file(qtbot, window, build(tmp_path / "new.db", Shape.EMPTY_FILE))
     assert label(window, "statusLabel").startswith("An empty database")
-    assert statuses(window) == ["Pending"] * 4
+    assert statuses(window) == ["Pending"] * SHIPPED_COUNT
     assert window.upgrade_action.isEnabled()
 
 
@@ -52,12 +52,12 @@ def test_up_to_date_file_shows_applied_rows_with_history(qtbot, window, tmp_path
     path = build(tmp_path / "society.db", Shape.VEHICLES, residents=5, ledger_rows=10)
     api.upgrade(path, backup=False)
     open_file(qtbot, window, path)
-    assert label(window, "statusLabel") == "Up to date at version 4."
+    assert label(window, "statusLabel") == f"Up to date at version {SHIPPED_COUNT}."
     assert label(window, "stateBadge") == "Up to date"
-    assert statuses(window) == ["Applied"] * 4
+    assert statuses(window) == ["Applied"] * SHIPPED_COUNT
     model = window.model
-    assert all(model.data(model.index(row, 3)) for row in range(4))  # applied at
-    assert all(model.data(model.index(row, 4)).endswith("ms") for row in range(4))
+    assert all(model.data(model.index(row, 3)) for row in range(SHIPPED_COUNT))  # applied at
+    assert all(model.data(model.index(row, 4)).endswith("ms") for row in range(SHIPPED_COUNT))
     assert not window.upgrade_action.isEnabled()
 
 
@@ -114,7 +114,7 @@ def test_bad_file_is_explained_and_window_stays_usable(qtbot, window, tmp_path, 
 
     good = build(tmp_path / "good.db", Shape.FIRST_RELEASE, residents=3, ledger_rows=3)
     open_file(qtbot, window, good)
-    assert statuses(window) == ["Pending"] * 4
+    assert statuses(window) == ["Pending"] * SHIPPED_COUNT
     assert window.upgrade_action.isEnabled()
 
 
@@ -131,7 +131,7 @@ def test_file_locked_by_another_program_says_so(qtbot, window, tmp_path):
     assert label(window, "stateBadge") == "Locked by another program"
     assert not window.upgrade_action.isEnabled()
     trigger(qtbot, window, window.reload_action)  # once the other program lets go, look again
-    assert statuses(window) == ["Pending"] * 4
+    assert statuses(window) == ["Pending"] * SHIPPED_COUNT
 
 
 def test_broken_migrations_folder_is_text_not_a_traceback(qtbot, make_window, tmp_path):
@@ -155,7 +155,7 @@ def test_dropping_a_file_opens_it(qtbot, window, tmp_path):
     window.dropEvent(drop)
     settle(qtbot, window)
     assert window.path == path
-    assert statuses(window) == ["Pending"] * 4
+    assert statuses(window) == ["Pending"] * SHIPPED_COUNT
 
 
 def test_recent_files_and_last_folder_are_remembered_outside_the_database(

@@ -15,7 +15,7 @@ from gui_helpers import (
     statuses,
     trigger,
 )
-from helpers.migration_files import copy_shipped, fail_after_real_work
+from helpers.migration_files import ENGINE_BASE, SHIPPED_COUNT, copy_shipped, fail_after_real_work
 from PySide6.QtWidgets import QMessageBox, QProgressBar
 
 from core import api
@@ -74,14 +74,16 @@ def test_test_on_a_copy_reports_each_migration_and_the_schema_and_touches_nothin
 
     rehearsal = rehearse(qtbot, window)
 
-    assert rehearsal.succeeded and [s.version for s in rehearsal.steps] == [1, 2, 3, 4]
+    assert rehearsal.succeeded
+    assert [s.version for s in rehearsal.steps] == list(range(1, SHIPPED_COUNT + 1))
     assert fingerprint(path) == before  # bytes, mtime, and nothing left beside it
-    assert statuses(window) == ["Pending"] * 4  # the real file's rows are not marked
+    assert statuses(window) == ["Pending"] * SHIPPED_COUNT  # the real file's rows are not marked
     bar = window.findChild(QProgressBar, "progressBar")
-    assert bar.value() == bar.maximum() == 4
+    assert bar.value() == bar.maximum() == SHIPPED_COUNT
     log = window.log.text()
     assert "On the copy: Applying migration 001" in log
-    assert "Rehearsal on a copy: all 4 migrations would succeed (version 0 to 4" in log
+    n = SHIPPED_COUNT
+    assert f"Rehearsal on a copy: all {n} migrations would succeed (version 0 to {n}" in log
     assert "The real file was not touched." in log
     for step in rehearsal.steps:
         assert f"{step.version:03d}  {step.description}: succeeded in " in log
@@ -96,7 +98,7 @@ def test_test_on_a_copy_reports_each_migration_and_the_schema_and_touches_nothin
 def test_a_failing_migration_in_the_test_is_shown_and_the_file_is_unchanged(
     qtbot, make_window, tmp_path
 ):
-    folder = copy_shipped(tmp_path / "migrations")
+    folder = copy_shipped(tmp_path / "migrations", upto=ENGINE_BASE)
     fail_after_real_work(folder, 3)
     window, path, before = open_in_own_folder(qtbot, make_window, tmp_path, folder, Shape.VEHICLES)
 
@@ -106,7 +108,7 @@ def test_a_failing_migration_in_the_test_is_shown_and_the_file_is_unchanged(
     assert [s.version for s in rehearsal.steps] == [1, 2]
     assert "deliberate failure in migration 3" in rehearsal.error
     assert fingerprint(path) == before
-    assert statuses(window) == ["Pending"] * 4
+    assert statuses(window) == ["Pending"] * ENGINE_BASE
     log = window.log.text()
     assert "On the copy: Migration 003" in log and "It was rolled back" in log
     assert "The real file was not touched." in log
@@ -161,7 +163,7 @@ def test_cancel_between_migrations_is_reported_as_stopped_not_as_success(
 
 
 def test_one_pending_migration_is_counted_in_the_singular(qtbot, make_window, tmp_path):
-    folder = copy_shipped(tmp_path / "migrations")
+    folder = copy_shipped(tmp_path / "migrations", upto=ENGINE_BASE)
     window, path, _ = open_in_own_folder(qtbot, make_window, tmp_path, folder, Shape.FIRST_RELEASE)
     api.upgrade(path, migrations_dir=folder, target=3, backup=False)
     trigger(qtbot, window, window.reload_action)

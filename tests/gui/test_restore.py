@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from gui_helpers import UPGRADE_TIMEOUT_MS, Answers, click, open_file, statuses, user_version
+from helpers.migration_files import SHIPPED_COUNT
 from PySide6.QtWidgets import QLabel, QListWidget, QMessageBox
 
 from core import api
@@ -41,7 +42,7 @@ def aged(path: Path, days: float) -> Path:
 
 @pytest.fixture
 def history(tmp_path) -> tuple[Path, Path, Path]:
-    """A file now at version 4, with a backup from last week (v0) and one from yesterday (v2)."""
+    """A file now at the latest version, with backups from last week (v0) and yesterday (v2)."""
     path = build(tmp_path / "society.db", Shape.MERGED_BY_HAND, residents=8, ledger_rows=30)
     last_week = aged(api.backup(path), 7)
     api.upgrade(path, target=2, backup=False)
@@ -67,7 +68,7 @@ def test_yesterdays_backup_is_restored_in_a_few_clicks(qtbot, window, history):
     expected = dump(yesterday)
     window.show()
     open_file(qtbot, window, path)
-    assert statuses(window) == ["Applied"] * 4
+    assert statuses(window) == ["Applied"] * SHIPPED_COUNT
 
     dialog = open_restore_dialog(qtbot, window)
     listed = items(dialog)
@@ -87,13 +88,14 @@ def test_yesterdays_backup_is_restored_in_a_few_clicks(qtbot, window, history):
     assert "The current file will be kept aside in backups/ first" in question
     assert user_version(path) == 2 and dump(path) == expected
     kept = outcome.result.replaced_kept_at
-    assert kept.parent == path.parent / "backups" and user_version(kept) == 4
+    assert kept.parent == path.parent / "backups" and user_version(kept) == SHIPPED_COUNT
     log = window.log.text()
     finished = [line for line in log.splitlines() if "at version 2" in line]
     assert len(finished) == 1 and "back at version 2" in finished[0]  # said once
     assert f"The file it replaced is kept at {kept}" in log
-    assert statuses(window) == ["Applied", "Applied", "Pending", "Pending"]
-    assert window.status_panel.status.text() == "At version 2: 2 migrations pending."
+    assert statuses(window) == ["Applied"] * 2 + ["Pending"] * (SHIPPED_COUNT - 2)
+    pending = f"At version 2: {SHIPPED_COUNT - 2} migrations pending."
+    assert window.status_panel.status.text() == pending
 
 
 def test_a_backup_from_elsewhere_can_be_chosen(qtbot, window, history, tmp_path):
@@ -133,7 +135,7 @@ def test_a_damaged_backup_is_refused_and_the_database_is_unchanged(qtbot, window
     assert "can't be restored" in window.log.text()
     assert path.read_bytes() == before
     assert sorted(p.name for p in (path.parent / "backups").iterdir()) == folder
-    assert statuses(window) == ["Applied"] * 4
+    assert statuses(window) == ["Applied"] * SHIPPED_COUNT
 
 
 def test_declining_the_confirmation_changes_nothing(qtbot, window, history):

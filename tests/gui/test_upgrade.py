@@ -16,7 +16,7 @@ from gui_helpers import (
     trigger,
     user_version,
 )
-from helpers.migration_files import copy_shipped, fail_after_real_work
+from helpers.migration_files import ENGINE_BASE, SHIPPED_COUNT, copy_shipped, fail_after_real_work
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QMessageBox, QPlainTextEdit, QProgressBar, QToolButton
 
@@ -50,13 +50,13 @@ def test_upgrade_applies_every_migration_and_fills_the_bar(qtbot, window, tmp_pa
         assert not window.open_action.isEnabled()  # the file can't be changed meanwhile
         assert not window.upgrade_action.isEnabled()
     assert blocker.args == [True]
-    qtbot.waitUntil(lambda: statuses(window) == ["Applied"] * 4)
+    qtbot.waitUntil(lambda: statuses(window) == ["Applied"] * SHIPPED_COUNT)
     bar = window.findChild(QProgressBar, "progressBar")
-    assert bar.value() == bar.maximum() == 4
-    assert window.status_panel.status.text() == "Up to date at version 4."
+    assert bar.value() == bar.maximum() == SHIPPED_COUNT
+    assert window.status_panel.status.text() == f"Up to date at version {SHIPPED_COUNT}."
     log = window.findChild(QPlainTextEdit, "logView").toPlainText()
-    assert "Upgrade finished: version 0 to 4" in log
-    assert user_version(path) == 4
+    assert f"Upgrade finished: version 0 to {SHIPPED_COUNT}" in log
+    assert user_version(path) == SHIPPED_COUNT
     assert window.open_action.isEnabled()
 
 
@@ -68,7 +68,7 @@ def test_confirmation_names_what_will_run_and_no_leaves_the_file_alone(qtbot, wi
     trigger(qtbot, window, window.upgrade_action)
     ((title, question),) = window.confirm.questions
     assert title == "Upgrade the database?"
-    assert "from version 0 to version 4" in question
+    assert f"from version 0 to version {SHIPPED_COUNT}" in question
     assert "001" in question and "004  Create the login sessions table" in question
     assert not window.is_busy
     assert path.read_bytes() == before
@@ -78,7 +78,7 @@ def test_confirmation_names_what_will_run_and_no_leaves_the_file_alone(qtbot, wi
 def test_failing_migration_is_marked_rolled_back_and_leaves_the_file_as_it_was(
     qtbot, make_window, tmp_path
 ):
-    folder = copy_shipped(tmp_path / "migrations")
+    folder = copy_shipped(tmp_path / "migrations", upto=ENGINE_BASE)
     fail_after_real_work(folder, 3)
     path = build(tmp_path / "society.db", Shape.VEHICLES, residents=10, ledger_rows=50)
     api.upgrade(path, migrations_dir=folder, target=2, backup=False)
@@ -195,8 +195,8 @@ def test_empty_file_asks_before_setting_it_up_and_no_leaves_it_empty(qtbot, wind
     with qtbot.waitSignal(window.upgrade_finished, timeout=UPGRADE_TIMEOUT_MS) as blocker:
         start_upgrade(qtbot, window)
     assert blocker.args == [True]
-    assert user_version(path) == 4
-    assert window.status_panel.status.text() == "Up to date at version 4."
+    assert user_version(path) == SHIPPED_COUNT
+    assert window.status_panel.status.text() == f"Up to date at version {SHIPPED_COUNT}."
 
 
 class BarWatch(QObject):
@@ -221,7 +221,7 @@ def test_the_safety_copy_moves_the_bar_and_the_log_names_it(qtbot, window, tmp_p
         start_upgrade(qtbot, window)
     copying = [(value, top) for text, value, top in watch.seen if text == "Safety copy: %p%"]
     assert copying and copying[-1][0] == copying[-1][1] > 1  # every page counted
-    assert watch.seen[-1] == ("%v of %m migrations done", 4, 4)
+    assert watch.seen[-1] == ("%v of %m migrations done", SHIPPED_COUNT, SHIPPED_COUNT)
     (backup,) = (tmp_path / "backups").iterdir()
     log = window.log.text()
     assert f"Making a safety copy of the database: {backup}" in log

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from gui_helpers import UPGRADE_TIMEOUT_MS, click, open_file, start_cli, user_version
 from helpers import snapshot
-from helpers.migration_files import copy_shipped, write_migration
+from helpers.migration_files import ENGINE_BASE, copy_shipped, write_migration
 
 from core.version import HISTORY_TABLE
 from samples.legacy import Shape, build
@@ -59,7 +59,7 @@ class Reader(threading.Thread):
 
 def test_window_and_command_line_at_once_apply_every_migration_once(qtbot, make_window, tmp_path):
     flag = tmp_path / "the command line waits"
-    folder = copy_shipped(tmp_path / "migrations")
+    folder = copy_shipped(tmp_path / "migrations", upto=ENGINE_BASE)
     body = SIDE_EFFECT.format(version=5) + HOLD_UNTIL_WAITED_FOR.format(flag=str(flag))
     write_migration(folder, 5, "hold_the_lock", body, doc="Hold the lock a while")
     write_migration(folder, 6, "side_effect", SIDE_EFFECT.format(version=6), doc="Side effect")

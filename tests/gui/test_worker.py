@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from gui_helpers import UPGRADE_TIMEOUT_MS, user_version
+from helpers.migration_files import SHIPPED_COUNT
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from core import api
@@ -88,12 +89,12 @@ def test_worker_reports_events_and_result(qtbot, tmp_path, start):
         blocker.connect(relay.failed)
         start(worker)
     (result,) = blocker.args
-    assert (result.from_version, result.to_version, result.cancelled) == (0, 4, False)
+    assert (result.from_version, result.to_version, result.cancelled) == (0, SHIPPED_COUNT, False)
     assert result.backup is not None and result.backup.exists()
     applied = [e.step.version for e in relay.events if isinstance(e, MigrationApplied)]
-    assert applied == [1, 2, 3, 4]
+    assert applied == list(range(1, SHIPPED_COUNT + 1))
     assert isinstance(relay.events[-1], UpgradeFinished)  # queued in order, before completed
-    assert user_version(path) == 4
+    assert user_version(path) == SHIPPED_COUNT
 
 
 def test_engine_error_becomes_its_own_text_without_details(qtbot, tmp_path, start):
