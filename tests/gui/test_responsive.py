@@ -26,7 +26,7 @@ from gui_helpers import (
     statuses,
     trigger,
 )
-from helpers.migration_files import copy_shipped
+from helpers.migration_files import ENGINE_BASE, SHIPPED_COUNT, copy_shipped
 from PySide6.QtWidgets import QListWidget
 
 from core import api
@@ -95,11 +95,11 @@ def test_opening_a_file_another_program_holds_never_blocks_the_window(qtbot, win
     assert window.status_panel.badge.text() == "Locked by another program"
     assert not window.upgrade_action.isEnabled()
     trigger(qtbot, window, window.reload_action)  # the other program has let go
-    assert statuses(window) == ["Pending"] * 4
+    assert statuses(window) == ["Pending"] * SHIPPED_COUNT
 
 
 def test_check_again_reads_the_migrations_without_blocking_the_window(qtbot, make_window, tmp_path):
-    folder = copy_shipped(tmp_path / "migrations")
+    folder = copy_shipped(tmp_path / "migrations", upto=ENGINE_BASE)
     (folder / "005_import_slowly.py").write_text(
         '"""Take half a second to import (a test migration)"""\n\n'
         "import time\n\ntime.sleep(0.5)\n\n\n"
@@ -139,5 +139,5 @@ def test_the_restore_list_is_read_without_blocking_the_window(qtbot, window, tmp
     assert_responsive(gaps)
     backups = dialog.findChild(QListWidget, "backupList")
     listed = [backups.item(row).text() for row in range(backups.count())]
-    assert len(listed) == 2 and newer.name in listed[0] and "version 4" in listed[0]
+    assert len(listed) == 2 and newer.name in listed[0] and f"version {SHIPPED_COUNT}" in listed[0]
     assert held.name in listed[1]  # it could not be read while held, but it is there

@@ -15,6 +15,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from helpers.migration_files import SHIPPED_COUNT
 from helpers.snapshot import assert_same_content, content, version
 
 from core import api
@@ -50,7 +51,7 @@ def test_restore_through_a_link_restores_the_file_it_names(linked: tuple[Path, P
     assert link.is_symlink() and link.resolve() == real.resolve(), "the link was replaced"
     assert_same_content(wanted, content(real))
     assert version(real) == 0 and result.restored_version == 0
-    assert result.replaced_kept_at is not None and version(result.replaced_kept_at) == 4
+    assert result.replaced_kept_at is not None and version(result.replaced_kept_at) == SHIPPED_COUNT
 
 
 def test_a_damaged_file_behind_a_link_is_replaced_and_its_own_journal_cleared(
@@ -113,7 +114,7 @@ def test_before_replacing_both_sides_are_said(legacy_db: Path):
 
     (both,) = [s for s in said if s.startswith("Restoring ")]
     assert f"{backup.name}: version 0, last changed" in both
-    assert "society.db: version 4, last changed" in both
+    assert f"society.db: version {SHIPPED_COUNT}, last changed" in both
     assert "30 residents, 200 ledger rows" in both  # the backup
     assert "30 residents, 201 ledger rows" in both  # the file it replaces
     assert result.returncode == 0, result.stderr
@@ -144,6 +145,6 @@ def test_a_copy_kept_aside_is_named_for_the_file_it_replaces(linked: tuple[Path,
     link, real, backup = linked
     result = api.restore(backup, link)
     assert result.replaced_kept_at is not None
-    assert result.replaced_kept_at.name.startswith("society_v4_replaced_")
+    assert result.replaced_kept_at.name.startswith(f"society_v{SHIPPED_COUNT}_replaced_")
     assert result.replaced_kept_at in {b.path for b in api.list_backups(real)}
     shutil.rmtree(real.parent / "backups")

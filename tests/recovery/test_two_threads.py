@@ -6,6 +6,7 @@ import shutil
 import threading
 from pathlib import Path
 
+from helpers.migration_files import SHIPPED_COUNT
 from helpers.snapshot import version
 
 from core import api
@@ -45,7 +46,7 @@ def test_two_threads_calling_ensure_current_both_succeed(legacy_db: Path, tmp_pa
         results = _two_at_once(db)
 
         failures += [f"round {round_}: {r}" for r in results if isinstance(r, Exception)]
-        assert version(db) == 4 and integrity(db) == "ok"
+        assert version(db) == SHIPPED_COUNT and integrity(db) == "ok"
         backups = api.list_backups(db)
         assert backups and all(b.version == 0 for b in backups)
     assert failures == []
