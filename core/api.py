@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core import runlog
 from core.backup import make_backup
 from core.cancel import CancelToken
 from core.connection import open_readonly
@@ -72,15 +73,20 @@ def upgrade(
     nothing to lose (an empty file). Raises :class:`MigrationError` subclasses
     only; their text is fit to show to staff as it is.
     """
-    return upgrade_file(
-        path,
-        catalog_of(migrations_dir, catalog),
-        target=target,
-        backup=backup,
-        backup_to=backup_to,
-        on_event=on_event,
-        cancel=cancel,
-        lock_timeout=lock_timeout,
+    found = catalog_of(migrations_dir, catalog)
+    return runlog.logged_upgrade(  # a run that has work to do leaves a line in the run log
+        Path(path),
+        lambda observe: upgrade_file(
+            path,
+            found,
+            target=target,
+            backup=backup,
+            backup_to=backup_to,
+            on_event=observe,
+            cancel=cancel,
+            lock_timeout=lock_timeout,
+        ),
+        on_event,
     )
 
 
@@ -133,7 +139,12 @@ def restore(
     on_event: EventHandler = ignore_event,
 ) -> RestoreResult:
     """Put a verified backup back in place of ``path``; the replaced file is kept aside."""
-    return restore_backup(backup_path, path, catalog_of(migrations_dir, catalog), on_event)
+    found = catalog_of(migrations_dir, catalog)
+    return runlog.logged_restore(
+        Path(backup_path),
+        Path(path),
+        lambda: restore_backup(backup_path, path, found, on_event),
+    )
 
 
 def rehearse(

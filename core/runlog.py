@@ -15,14 +15,19 @@ without Qt so the command line writes to the same file
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from core.connection import open_readonly
 from core.errors import MigrationError, MigrationFailed, UpgradeCancelled
-from core.events import BackupDone, Event, EventHandler, MigrationApplied
+from core.events import BackupDone, Event, EventHandler, MigrationApplied, PlanReady
+from core.restore import RestoreResult
+from core.upgrade import UpgradeResult
+from core.version import read_version
 
 ORGANIZATION = "SocietyDBMigrator"  # Qt's organization and application names, too
 APPLICATION = "Society DB Migrator"
@@ -110,20 +115,27 @@ def outcome_of(exc: BaseException) -> tuple[str, str, int | None]:
 
 
 class RunRecorder:
-    """Follows one run's events and writes its line when it ends, however it ends."""
+    """Follows one run's events and writes its line when it ends, however it ends.
 
-    def __init__(
-        self, action: str, file: Path, from_version: int | None, path: Path | None = None
-    ) -> None:
+    A run is logged once it has work to do: an upgrade from its plan on (a
+    file already up to date is not a run), a restore always.
+    """
+
+    def __init__(self, action: str, file: Path, path: Path | None = None) -> None:
         self.action, self.file, self.path = action, file.absolute(), path
-        self.from_version = self.version = from_version
+        self.started = False
+        self.from_version: int | None = None
+        self.version: int | None = None
         self.backup: Path | None = None
 
     def watching(self, on_event: EventHandler) -> Callable[[Event], None]:
-        """``on_event``, with the backup's path and each new version noted on the way."""
+        """``on_event``, with the plan, the backup's path and each new version noted."""
 
         def observe(event: Event) -> None:
-            if isinstance(event, BackupDone):
+            if isinstance(event, PlanReady) and event.steps and not self.started:
+                self.started = True
+                self.from_version = self.version = event.current_version
+            elif isinstance(event, BackupDone):
                 self.backup = event.destination
             elif isinstance(event, MigrationApplied):
                 self.version = event.step.version
@@ -131,7 +143,7 @@ class RunRecorder:
 
         return observe
 
-    def done(self, to_version: int, detail: str = "", *, cancelled: bool = False) -> None:
+    def done(self, to_version: int | None, detail: str = "", *, cancelled: bool = False) -> None:
         self.version = to_version
         self._write("cancelled" if cancelled else "done", detail)
 
@@ -146,3 +158,53 @@ class RunRecorder:
             self.action, self.file, self.from_version, self.version, self.backup, outcome, detail
         )
         append(record, self.path)
+
+
+def logged_upgrade(
+    file: Path, run: Callable[[EventHandler], UpgradeResult], on_event: EventHandler
+) -> UpgradeResult:
+    """``run(observe)`` an upgrade of ``file``; its line is written if it had work to do."""
+    recorder = RunRecorder("upgrade", file)
+    try:
+        result = run(recorder.watching(on_event))
+    except BaseException as exc:
+        if recorder.started:
+            recorder.failed(exc)
+        raise
+    if recorder.started:
+        n = len(result.applied)
+        applied = f"{n} migration{'s' if n != 1 else ''} applied"
+        recorder.done(result.to_version, applied, cancelled=result.cancelled)
+    return result
+
+
+def logged_restore(backup: Path, file: Path, run: Callable[[], RestoreResult]) -> RestoreResult:
+    """``run()`` a restore of ``backup`` over ``file``, and write its line.
+
+    The line's backup is the one restored; the copy of the replaced file is its detail.
+    """
+    recorder = RunRecorder("restore", file)
+    recorder.from_version = recorder.version = _version_of(file)
+    recorder.backup = backup.absolute()
+    try:
+        result = run()
+    except BaseException as exc:
+        recorder.failed(exc)
+        raise
+    kept = f"the replaced file is kept at {result.replaced_kept_at}"
+    recorder.done(result.restored_version, kept if result.replaced_kept_at else "")
+    return result
+
+
+def _version_of(file: Path) -> int | None:
+    """The file's version before a restore, if it can be read (quick, read-only)."""
+    if not file.is_file():
+        return None
+    try:
+        conn = open_readonly(file)
+        try:
+            return read_version(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
