@@ -15,19 +15,16 @@ without Qt so the command line writes to the same file
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from core.connection import open_readonly
 from core.errors import MigrationError, MigrationFailed, UpgradeCancelled
 from core.events import BackupDone, Event, EventHandler, MigrationApplied, PlanReady
-from core.restore import RestoreResult
+from core.restore import RestoreResult, _version_of  # None when it can't be read
 from core.upgrade import UpgradeResult
-from core.version import read_version
 
 ORGANIZATION = "SocietyDBMigrator"  # Qt's organization and application names, too
 APPLICATION = "Society DB Migrator"
@@ -184,7 +181,7 @@ def logged_restore(backup: Path, file: Path, run: Callable[[], RestoreResult]) -
     The line's backup is the one restored; the copy of the replaced file is its detail.
     """
     recorder = RunRecorder("restore", file)
-    recorder.from_version = recorder.version = _version_of(file)
+    recorder.from_version = recorder.version = _version_of(file) if file.is_file() else None
     recorder.backup = backup.absolute()
     try:
         result = run()
@@ -194,17 +191,3 @@ def logged_restore(backup: Path, file: Path, run: Callable[[], RestoreResult]) -
     kept = f"the replaced file is kept at {result.replaced_kept_at}"
     recorder.done(result.restored_version, kept if result.replaced_kept_at else "")
     return result
-
-
-def _version_of(file: Path) -> int | None:
-    """The file's version before a restore, if it can be read (quick, read-only)."""
-    if not file.is_file():
-        return None
-    try:
-        conn = open_readonly(file)
-        try:
-            return read_version(conn)
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return None
