@@ -18,7 +18,8 @@ from core import api
 from core.cancel import CancelToken
 from core.discovery import Catalog
 from core.errors import MigrationError, MigrationFailed, UpgradeCancelled
-from core.events import BackupDone, Event, EventHandler, MigrationApplied, ignore_event
+from core.events import EventHandler, ignore_event
+from core.runlog import RunFacts
 
 
 class Result(StrEnum):
@@ -88,7 +89,7 @@ def _upgrade_one(
     cancel: CancelToken,
 ) -> FileOutcome:
     start = api.status(path, catalog=catalog).current_version
-    seen = _Seen(start)
+    seen = RunFacts(start)
     try:
         result = api.upgrade(
             path,
@@ -110,24 +111,6 @@ def _upgrade_one(
     else:
         ended = Result.UPGRADED if result.applied else Result.UP_TO_DATE
     return FileOutcome(path, result.from_version, result.to_version, ended, result.backup)
-
-
-class _Seen:
-    """What one copy's events told: its backup, and the version it has reached."""
-
-    def __init__(self, version: int | None) -> None:
-        self.version = version
-        self.backup: Path | None = None
-
-    def watching(self, on_event: EventHandler) -> Callable[[Event], None]:
-        def observe(event: Event) -> None:
-            if isinstance(event, BackupDone):
-                self.backup = event.destination
-            elif isinstance(event, MigrationApplied):
-                self.version = event.step.version
-            on_event(event)
-
-        return observe
 
 
 HEADERS = ("File", "Version", "Result", "Backup")

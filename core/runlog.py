@@ -111,18 +111,12 @@ def outcome_of(exc: BaseException) -> tuple[str, str, int | None]:
     return "failed", f"unexpected {type(exc).__name__}", None
 
 
-class RunRecorder:
-    """Follows one run's events and writes its line when it ends, however it ends.
+class RunFacts:
+    """What a run's events told so far: its plan began, its backup, the version reached."""
 
-    A run is logged once it has work to do: an upgrade from its plan on (a
-    file already up to date is not a run), a restore always.
-    """
-
-    def __init__(self, action: str, file: Path, path: Path | None = None) -> None:
-        self.action, self.file, self.path = action, file.absolute(), path
+    def __init__(self, version: int | None = None) -> None:
         self.started = False
-        self.from_version: int | None = None
-        self.version: int | None = None
+        self.from_version = self.version = version
         self.backup: Path | None = None
 
     def watching(self, on_event: EventHandler) -> Callable[[Event], None]:
@@ -139,6 +133,18 @@ class RunRecorder:
             on_event(event)
 
         return observe
+
+
+class RunRecorder(RunFacts):
+    """Follows one run's events and writes its line when it ends, however it ends.
+
+    A run is logged once it has work to do: an upgrade from its plan on (a
+    file already up to date is not a run), a restore always.
+    """
+
+    def __init__(self, action: str, file: Path, path: Path | None = None) -> None:
+        super().__init__()
+        self.action, self.file, self.path = action, file.absolute(), path
 
     def done(self, to_version: int | None, detail: str = "", *, cancelled: bool = False) -> None:
         self.version = to_version
