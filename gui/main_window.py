@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QMainWindow, QToolButton, QWidget
 
 from core.discovery import Catalog
 from core.status import DatabaseStatus
+from gui.accessibility import name_widgets
 from gui.background import Background, Problem
 from gui.dialogs import ask, tell
 from gui.file_opening import (
@@ -37,6 +38,7 @@ from gui.file_opening import (
     dropped_file,
     read_file_state,
 )
+from gui.help_menu import HelpMenu
 from gui.icon import app_icon
 from gui.job_controller import JobController
 from gui.jobs import JOBS, rehearse, restore, upgrade
@@ -115,6 +117,9 @@ class MainWindow(QMainWindow):
         self.jobs.row_mark.connect(body.follow_row)
         self.jobs.ended.connect(self._on_jobs_ended)
         fill_menu_bar(self.menuBar(), self)
+        self.help = HelpMenu(self, self)
+        self.help.install(self.menuBar())
+        name_widgets(self)
         self.recent_menu.refresh(busy=self.is_busy)
         self._update_actions()
         self.resize(960, 680)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from helpers import snapshot
-from helpers.migration_files import SHIPPED_COUNT, write_migration
+from helpers.migration_files import SHIPPED_COUNT, fail_where_marked, mark_to_fail
 
 from core import api, batch
 from core.batch import Result
@@ -20,20 +19,6 @@ def copies(folder: Path, *names: str) -> list[Path]:
     return [
         build(folder / f"{n}.db", Shape.MERGED_BY_HAND, residents=10, ledger_rows=30) for n in names
     ]
-
-
-def fails_where_marked(migrations_dir: Path) -> None:
-    """A last migration that fails only in a file holding a table named make_me_fail."""
-    write_migration(
-        migrations_dir,
-        SHIPPED_COUNT + 1,
-        "fail_where_marked",
-        """
-        conn.execute("CREATE TABLE added_by_the_last (x)")
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'make_me_fail'").fetchone():
-            raise RuntimeError("this copy was marked to fail")
-        """,
-    )
 
 
 def test_three_copies_are_upgraded_each_with_its_own_backup(tmp_path):
@@ -56,11 +41,9 @@ def test_three_copies_are_upgraded_each_with_its_own_backup(tmp_path):
 
 
 def test_a_failure_and_an_unusable_file_dont_stop_the_others(tmp_path, migrations_dir):
-    fails_where_marked(migrations_dir)
+    fail_where_marked(migrations_dir, SHIPPED_COUNT + 1)
     office, laptop, stick = copies(tmp_path, "office", "laptop", "stick")
-    with sqlite3.connect(laptop) as conn:
-        conn.execute("CREATE TABLE make_me_fail (x)")
-    conn.close()
+    mark_to_fail(laptop)
     notes = tmp_path / "notes.db"
     notes.write_text("not a database", encoding="utf-8")
     catalog = load_catalog(migrations_dir)

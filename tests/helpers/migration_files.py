@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import textwrap
 from pathlib import Path
 
@@ -59,3 +60,30 @@ def fail_after_real_work(folder: Path, version: int) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+MARK_TO_FAIL = "make_me_fail"
+
+
+def fail_where_marked(folder: Path, version: int) -> Path:
+    """A migration that fails only in a file holding a table named ``make_me_fail``.
+
+    Several copies upgraded with the same migrations: one fails, the others don't.
+    """
+    return write_migration(
+        folder,
+        version,
+        "fail_where_marked",
+        f"""
+        conn.execute("CREATE TABLE added_by_the_last (x)")
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = '{MARK_TO_FAIL}'").fetchone():
+            raise RuntimeError("this copy was marked to fail")
+        """,
+    )
+
+
+def mark_to_fail(db: Path) -> None:
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute(f"CREATE TABLE {MARK_TO_FAIL} (x)")
+    conn.close()
