@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import snapshot
+from helpers import snapshot, starting_points
 from helpers.migration_files import copy_shipped, write_migration
 from helpers.starting_points import STARTING_POINTS
 
@@ -56,7 +56,7 @@ def second_runs_not_harmless(db: Path, catalog: Catalog) -> list[int]:
     return bad
 
 
-@pytest.mark.parametrize("name", list(STARTING_POINTS))
+@pytest.mark.parametrize("name", starting_points.params())
 def test_every_shipped_migration_run_a_second_time_changes_nothing(tmp_path, name):
     db = STARTING_POINTS[name](tmp_path / "society.db")
     assert second_runs_not_harmless(db, load_catalog()) == []

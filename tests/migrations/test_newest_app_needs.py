@@ -19,7 +19,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from helpers import snapshot
+from helpers import snapshot, starting_points
 from helpers.starting_points import DRIFTS, STARTING_POINTS
 
 from core import api
@@ -81,7 +81,7 @@ def upgraded(tmp_path: Path, name: str) -> Path:
     return db
 
 
-@pytest.mark.parametrize("name", list(STARTING_POINTS))
+@pytest.mark.parametrize("name", starting_points.params())
 def test_every_table_and_column_the_app_uses_is_there(tmp_path, name):
     db = upgraded(tmp_path, name)
     have = {t.lower(): {c.lower() for c in cols} for t, cols in snapshot.columns_of(db).items()}
@@ -93,7 +93,7 @@ def test_every_table_and_column_the_app_uses_is_there(tmp_path, name):
     assert missing == {}
 
 
-@pytest.mark.parametrize("name", list(STARTING_POINTS))
+@pytest.mark.parametrize("name", starting_points.params())
 def test_a_row_naming_every_column_can_be_written_and_read_back(tmp_path, name):
     db = upgraded(tmp_path, name)
     conn = sqlite3.connect(db)
@@ -116,7 +116,7 @@ def test_a_row_naming_every_column_can_be_written_and_read_back(tmp_path, name):
         conn.close()
 
 
-@pytest.mark.parametrize("name", list(STARTING_POINTS))
+@pytest.mark.parametrize("name", starting_points.params(settled_only=True))
 def test_the_defaults_the_app_leans_on(tmp_path, name):
     db = upgraded(tmp_path, name)
     conn = sqlite3.connect(db)
