@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -125,10 +126,8 @@ def test_the_next_start_returns_at_once_and_touches_nothing(tmp_path):
 
 def test_a_file_of_another_program_is_a_plain_error_the_app_can_show_and_stays_as_it_was(tmp_path):
     db = tmp_path / "society_management.db"
-    conn = sqlite3.connect(db)
-    conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
-    conn.commit()
-    conn.close()
+    with closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
     before = db.read_bytes()
 
     with pytest.raises(MigrationError) as caught:
