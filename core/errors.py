@@ -64,6 +64,15 @@ class DatabaseTooNew(DatabaseUnusable):
         self.latest = latest
 
 
+class BookkeepingNotOurs(DatabaseUnusable):
+    """The file's version number or history can't be trusted: not what this tool writes.
+
+    A negative ``user_version``, a ``migration_history`` table of another
+    shape or with versions that aren't whole numbers, a trigger on the tool's
+    own tables (it would run on the engine's writes).
+    """
+
+
 class DatabaseLocked(DatabaseUnusable):
     """Another program holds the database's write lock past the wait."""
 

@@ -21,6 +21,7 @@ from core.connection import LOCK_HINT, is_locked_error, open_readonly, recover_h
 from core.discovery import Catalog
 from core.errors import (
     UNCHANGED,
+    BookkeepingNotOurs,
     DatabaseCorrupt,
     DatabaseLocked,
     DatabaseMissing,
@@ -31,7 +32,13 @@ from core.errors import (
 )
 from core.marker import InterruptedUpgrade
 from core.schema import column_exists, user_tables
-from core.version import HISTORY_TABLE, read_history, read_version
+from core.version import (
+    HISTORY_COLUMNS,
+    HISTORY_TABLE,
+    read_history,
+    read_version,
+    triggers_on_engine_tables,
+)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SQLITE_READONLY_ROLLBACK = 776  # extended code: a hot journal needs a writer
@@ -53,6 +60,7 @@ class State(StrEnum):
     PENDING = "pending"
     UP_TO_DATE = "up_to_date"
     TOO_NEW = "too_new"
+    NOT_OURS = "bookkeeping_not_ours"  # version or history not as this tool writes them
 
 
 UPGRADABLE = frozenset({State.NEW, State.UNVERSIONED, State.PENDING, State.UP_TO_DATE})
@@ -118,7 +126,7 @@ def inspect_database(path: Path | str, catalog: Catalog) -> DatabaseStatus:
     if header != SQLITE_MAGIC:
         return unusable(State.NOT_SQLITE, "This file is not a database (it is not an SQLite file).")
     try:
-        version, tables, history, society = _read_schema(file)
+        version, tables, history, society, distrust = _read_schema(file)
     except sqlite3.DatabaseError as exc:
         if is_locked_error(exc):
             return unusable(
@@ -134,6 +142,13 @@ def inspect_database(path: Path | str, catalog: Catalog) -> DatabaseStatus:
         return unusable(
             State.NOT_SOCIETY,
             "This is a database of some other program, not a Society Management database.",
+            version,
+        )
+    if distrust is not None:
+        return unusable(
+            State.NOT_OURS,
+            f"{distrust} Nothing will be done to this file; restore it from a backup, "
+            "or ask whoever changed it.",
             version,
         )
     if version > latest:
@@ -152,7 +167,7 @@ def inspect_database(path: Path | str, catalog: Catalog) -> DatabaseStatus:
     return _rows(file, state, version, catalog, history, writable)
 
 
-def _read_schema(file: Path) -> tuple[int, set[str], dict, bool]:
+def _read_schema(file: Path) -> tuple[int, set[str], dict, bool, str | None]:
     """Version, table names and history, read without writing.
 
     One exception: a hot journal left by a process killed while committing
@@ -168,20 +183,65 @@ def _read_schema(file: Path) -> tuple[int, set[str], dict, bool]:
     return _read_schema_readonly(file)
 
 
-def _read_schema_readonly(file: Path) -> tuple[int, set[str], dict, bool]:
+def _read_schema_readonly(file: Path) -> tuple[int, set[str], dict, bool, str | None]:
     conn = open_readonly(file)
     try:
         version = read_version(conn)
         tables = {t.lower() for t in user_tables(conn)}
-        history = read_history(conn) if HISTORY_TABLE in tables else {}
         society = any(
             column_exists(conn, table, key)
             for table, key in SOCIETY_MARKERS.items()
             if table in tables
         )
-        return version, tables, history, society
+        distrust = bookkeeping_problem(conn, version)
+        history = read_history(conn) if HISTORY_TABLE in tables and distrust is None else {}
+        return version, tables, history, society, distrust
     finally:
         conn.close()
+
+
+def bookkeeping_problem(conn: sqlite3.Connection, version: int) -> str | None:
+    """Why the file's version or history can't be trusted, or None when they can.
+
+    This tool only ever writes a version from 0 up, a ``migration_history``
+    table of its own shape with whole-number versions, and no triggers: the
+    engine's own writes must never run code the file brings.
+    """
+    if version < 0:
+        return (
+            f"This database's version number is {version}. A version is never negative: "
+            "it was set by hand or by another program, so which migrations it has can't "
+            "be known from it."
+        )
+    kind = conn.execute(
+        "SELECT type FROM sqlite_schema WHERE lower(name) = ? AND type IN ('table', 'view')",
+        (HISTORY_TABLE,),
+    ).fetchone()
+    if kind is not None:
+        names = {str(r[1]).lower() for r in conn.execute(f"PRAGMA table_info({HISTORY_TABLE})")}
+        if kind[0] != "table" or not names >= HISTORY_COLUMNS:
+            return (
+                f"This database has a {kind[0]} named {HISTORY_TABLE} that this tool didn't "
+                "make (it is not the tool's history table), so its history can't be read."
+            )
+        odd = conn.execute(
+            f"SELECT count(*) FROM {HISTORY_TABLE} WHERE typeof(version) != 'integer'"
+        ).fetchone()[0]
+        if odd:
+            return (
+                f"This database's {HISTORY_TABLE} table has {odd} row{'s' if odd != 1 else ''} "
+                "whose version is empty or not a whole number; this tool never writes such "
+                "a row, so its history can't be trusted."
+            )
+    triggers = triggers_on_engine_tables(conn)
+    if triggers:
+        name, table = triggers[0]
+        return (
+            f"This database has a trigger ({name}) on the tool's own {table} table. It "
+            "would run its own code whenever the tool records a migration, so the tool "
+            "won't write to this file."
+        )
+    return None
 
 
 def _rows(
@@ -245,6 +305,7 @@ _ERRORS: dict[State, type[DatabaseUnusable]] = {
     State.CORRUPT: DatabaseCorrupt,
     State.NOT_SOCIETY: NotASocietyDatabase,
     State.LOCKED: DatabaseLocked,
+    State.NOT_OURS: BookkeepingNotOurs,
 }
 
 

@@ -39,6 +39,42 @@ CREATE TABLE IF NOT EXISTS {HISTORY_TABLE} (
 )"""
 
 
+HISTORY_COLUMNS = frozenset(
+    {"version", "name", "description", "checksum", "applied_at", "duration_ms", "tool_version"}
+)
+ENGINE_OWNED = (HISTORY_TABLE, ADOPTION_TABLE)
+
+
+class ForeignTrigger(Exception):
+    """A trigger in the file on one of the tool's own tables: it would run on the engine's write."""
+
+    def __str__(self) -> str:
+        return (
+            f"the file has a trigger ({self.args[0]}) on the tool's own {self.args[1]} table, "
+            "which would run its own code on the engine's bookkeeping; nothing was written"
+        )
+
+
+def triggers_on_engine_tables(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(trigger, table) for every trigger on a table (or view) the engine writes."""
+    marks = ", ".join("?" * len(ENGINE_OWNED))
+    return [
+        (str(name), str(table))
+        for name, table in conn.execute(
+            f"SELECT name, tbl_name FROM sqlite_schema WHERE type = 'trigger' "
+            f"AND lower(tbl_name) IN ({marks}) ORDER BY name",
+            ENGINE_OWNED,
+        )
+    ]
+
+
+def refuse_foreign_triggers(conn: sqlite3.Connection) -> None:
+    """Raise :class:`ForeignTrigger` before the engine writes a table a trigger watches."""
+    found = triggers_on_engine_tables(conn)
+    if found:
+        raise ForeignTrigger(*found[0])
+
+
 def read_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
@@ -72,6 +108,7 @@ def record(
     ``duration_ms`` is None for a migration that didn't run because its
     schema was found already there (a file adopted from another tool).
     """
+    refuse_foreign_triggers(conn)  # inside the step: one made by a migration counts too
     conn.execute(_CREATE_HISTORY)
     conn.execute(
         f"INSERT OR REPLACE INTO {HISTORY_TABLE} "

@@ -36,6 +36,7 @@ BADGES: dict[State, tuple[str, str]] = {
     State.PENDING: ("Upgrade needed", ATTENTION),
     State.UP_TO_DATE: ("Up to date", GOOD),
     State.TOO_NEW: ("Newer than this tool", BLOCKED),
+    State.NOT_OURS: ("Version or history not this tool's", BLOCKED),
 }
 
 
