@@ -37,14 +37,18 @@ def test_a_failing_history_row_rolls_back_the_migrations_ddl_and_keeps_the_versi
 ) -> None:
     """The version and the history row are written inside the step's transaction."""
     api.upgrade(legacy_db, migrations_dir=migrations_dir, backup=False)
-    run_sql(
+    run_sql(  # the tool's own shape, plus a constraint that refuses the next row
         legacy_db,
-        f"CREATE TRIGGER no_history BEFORE INSERT ON {HISTORY_TABLE} "
-        "BEGIN SELECT RAISE(ABORT, 'history refused'); END",
+        f"ALTER TABLE {HISTORY_TABLE} RENAME TO old_history",
+        f"CREATE TABLE {HISTORY_TABLE} (version INTEGER PRIMARY KEY "
+        f"CHECK (version <= {SHIPPED_COUNT}), name TEXT NOT NULL, description TEXT, "
+        "checksum TEXT, applied_at TEXT, duration_ms REAL, tool_version TEXT)",
+        f"INSERT INTO {HISTORY_TABLE} SELECT * FROM old_history",
+        "DROP TABLE old_history",
     )
     write_migration(migrations_dir, NEXT, "add_notes", 'conn.execute("CREATE TABLE notes (x)")')
 
-    with pytest.raises(MigrationFailed, match="history refused"):
+    with pytest.raises(MigrationFailed, match="CHECK constraint failed"):
         api.upgrade(legacy_db, migrations_dir=migrations_dir, backup=False)
 
     assert snapshot.version(legacy_db) == SHIPPED_COUNT
