@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import inspect
 import re
 import sqlite3
 from collections.abc import Callable
@@ -108,6 +109,19 @@ def load_catalog(directory: Path | str | None = None) -> Catalog:
     return Catalog(directory=folder, migrations=loaded)
 
 
+def _not_plain(upgrade: object) -> str | None:
+    """What ``upgrade`` is when it is not a plain function: calling it would run none of it."""
+    if inspect.iscoroutinefunction(upgrade):
+        return "an async function"
+    if inspect.isasyncgenfunction(upgrade):
+        return "an async generator"
+    if inspect.isgeneratorfunction(upgrade):
+        return "a generator (it uses yield)"
+    if not inspect.isfunction(upgrade):
+        return f"a {type(upgrade).__name__}, not a function"
+    return None
+
+
 def _load_one(version: int, path: Path) -> Migration:
     """Import one file under a private module name; digits can't start an import."""
     match = MIGRATION_NAME.match(path.name)
@@ -126,6 +140,13 @@ def _load_one(version: int, path: Path) -> Migration:
     upgrade = getattr(module, "upgrade", None)
     if not callable(upgrade):
         raise CatalogError(path, f"The migration {path.name} has no upgrade(conn) function.")
+    kind = _not_plain(upgrade)
+    if kind:
+        raise CatalogError(
+            path,
+            f"The migration {path.name} defines upgrade as {kind}; it must be a plain "
+            "function (def upgrade(conn):), or nothing in it would run.",
+        )
     doc = (module.__doc__ or "").strip()
     description = doc.splitlines()[0].strip() if doc else match["name"].replace("_", " ")
     return Migration(

@@ -14,7 +14,7 @@ import threading
 
 from core.discovery import Catalog
 from core.errors import CatalogError
-from core.guard import EngineConnection, WriteLog
+from core.guard import EngineConnection, WriteLog, run_migration
 from core.schemashape import EMPTY, Schema, read_schema
 from core.version import ADOPTION_TABLE, HISTORY_TABLE
 
@@ -51,7 +51,7 @@ def _build(catalog: Catalog) -> tuple[Schema, ...]:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 with conn.guarded(log):
-                    migration.upgrade(conn)
+                    run_migration(conn, migration.upgrade)
                 if log.denied or not conn.in_transaction:
                     raise RuntimeError(f"it tried {log.denied[-1] if log.denied else 'to commit'}")
                 conn.execute("COMMIT")

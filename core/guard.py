@@ -7,13 +7,23 @@ inside the engine's transaction, refuses ``commit``/``rollback``, and an SQLite
 authorizer denies transaction control, ATTACH and pragmas the engine owns,
 whatever path the SQL takes. The authorizer also records which tables had rows
 written, so the foreign-key check can look only there.
+
+A migration is handed a :class:`MigrationConnection`, not the connection
+itself: calling the base class on it (``sqlite3.Connection.set_authorizer(conn,
+None)``, ``sqlite3.Connection.commit(conn)``) is a ``TypeError``, not a way
+round the guard. :func:`run_migration` also turns ``sys.exit()`` and an
+``upgrade`` that returns a coroutine or generator (none of it ran) into a
+failed step, and checks after each run that the guard is still in place.
+Python can't sandbox code that digs through private attributes; the tool only
+runs migrations from its own folder or one the person names.
 """
 
 from __future__ import annotations
 
+import inspect
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -27,6 +37,7 @@ _OWNED_PRAGMAS = frozenset(
 # transaction. A migration that catches one and goes on would then write
 # outside any transaction, one autocommit at a time: deny all of it.
 LOST_TRANSACTION = "a statement after SQLite had rolled the migration back"
+_PROBE = "file:society-migrator-guard-probe?mode=memory"  # an ATTACH the guard must deny
 _DENIED_ACTIONS = frozenset(
     {sqlite3.SQLITE_TRANSACTION, sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH}
 )
@@ -95,6 +106,8 @@ class EngineConnection(sqlite3.Connection):
             if not self.in_transaction:  # SQLite rolled it all back (disk full, ...):
                 log.denied.append(LOST_TRANSACTION)  # nothing more may autocommit
                 return sqlite3.SQLITE_DENY
+            if action == sqlite3.SQLITE_ATTACH and arg1 == _PROBE:
+                return sqlite3.SQLITE_DENY  # the engine asking whether the guard is still on
             if action in _DENIED_ACTIONS:
                 log.denied.append(_describe(action, arg1))
                 return sqlite3.SQLITE_DENY
@@ -183,3 +196,122 @@ def _describe(action: int, arg: str | None) -> str:
     if action == sqlite3.SQLITE_TRANSACTION:
         return f"{arg or 'transaction'} (transaction control)"
     return "ATTACH/DETACH"
+
+
+class MigrationCursor:
+    """A cursor of a :class:`MigrationConnection`: its ``connection`` is the guarded one."""
+
+    def __init__(self, owner: MigrationConnection, cursor: sqlite3.Cursor) -> None:
+        self._owner, self._cursor = owner, cursor
+
+    @property
+    def connection(self) -> MigrationConnection:
+        return self._owner
+
+    def execute(self, sql: str, parameters: object = ()) -> MigrationCursor:
+        self._cursor.execute(sql, parameters)  # type: ignore[arg-type]
+        return self
+
+    def executemany(self, sql: str, seq_of_parameters: Iterable[object]) -> MigrationCursor:
+        self._cursor.executemany(sql, seq_of_parameters)  # type: ignore[arg-type]
+        return self
+
+    def executescript(self, sql_script: str) -> MigrationCursor:
+        self._cursor.executescript(sql_script)  # its COMMIT first is refused by the guard
+        return self
+
+    def fetchone(self) -> object:
+        return self._cursor.fetchone()
+
+    def fetchmany(self, size: int | None = None) -> list[object]:
+        return self._cursor.fetchmany(self._cursor.arraysize if size is None else size)
+
+    def fetchall(self) -> list[object]:
+        return self._cursor.fetchall()
+
+    def close(self) -> None:
+        self._cursor.close()
+
+    def __iter__(self) -> Iterator[object]:
+        return iter(self._cursor)
+
+    def __getattr__(self, name: str) -> object:  # description, rowcount, lastrowid, ...
+        return getattr(self._cursor, name)
+
+
+class MigrationConnection:
+    """What a migration is handed: the engine's connection, reachable only through its guard.
+
+    It is not an ``sqlite3.Connection``, so the base class's methods can't be
+    called on it to slip past :class:`EngineConnection`'s refusals.
+    """
+
+    _engine: EngineConnection
+
+    def __init__(self, engine: EngineConnection) -> None:
+        object.__setattr__(self, "_engine", engine)
+
+    def execute(self, sql: str, parameters: object = ()) -> MigrationCursor:
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql: str, seq_of_parameters: Iterable[object]) -> MigrationCursor:
+        return self.cursor().executemany(sql, seq_of_parameters)
+
+    def executescript(self, sql_script: str) -> MigrationCursor:
+        return MigrationCursor(self, self._engine.executescript(sql_script))
+
+    def cursor(self) -> MigrationCursor:
+        return MigrationCursor(self, self._engine.cursor())
+
+    def commit(self) -> None:
+        self._engine.commit()  # refused while the migration runs
+
+    def rollback(self) -> None:
+        self._engine.rollback()
+
+    def close(self) -> None:
+        self._engine.close()
+
+    def set_authorizer(self, authorizer_callback: object) -> None:
+        self._engine.set_authorizer(authorizer_callback)
+
+    def set_progress_handler(self, progress_handler: object, n: int) -> None:
+        self._engine.set_progress_handler(progress_handler, n)
+
+    def __getattr__(self, name: str) -> object:  # everything else: as the connection has it
+        return getattr(self._engine, name)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        setattr(self._engine, name, value)  # isolation_level = None is refused there
+
+
+def run_migration(conn: EngineConnection, upgrade: Callable[..., object]) -> None:
+    """Call ``upgrade`` with the guarded connection; what can't have run fails the step.
+
+    Call it inside :meth:`EngineConnection.guarded`.
+    """
+    try:
+        result = upgrade(MigrationConnection(conn))
+    except SystemExit as exc:
+        raise ForbiddenInMigration(
+            "it called sys.exit() to end the program, which a migration may not do"
+        ) from exc
+    if inspect.isawaitable(result) or inspect.isgenerator(result) or inspect.isasyncgen(result):
+        close = getattr(result, "close", None)
+        if callable(close):
+            close()
+        raise ForbiddenInMigration(
+            "its upgrade() returned a coroutine or generator instead of running, so none of "
+            "it ran; upgrade must be a plain function"
+        )
+    if conn.in_transaction and not _guard_holds(conn):
+        raise ForbiddenInMigration("it removed the engine's guard, which only the engine may do")
+
+
+def _guard_holds(conn: sqlite3.Connection) -> bool:
+    try:
+        conn.execute(f"ATTACH DATABASE '{_PROBE}' AS guard_probe")
+    except sqlite3.DatabaseError:
+        return True
+    conn.execute("DETACH DATABASE guard_probe")
+    return False

@@ -27,7 +27,7 @@ from core.errors import (
 )
 from core.events import EventHandler, MigrationRolledBack, Notice, StepInfo
 from core.fkbaseline import Baseline
-from core.guard import LOST_TRANSACTION, EngineConnection, WriteLog
+from core.guard import LOST_TRANSACTION, EngineConnection, WriteLog, run_migration
 from core.version import read_version, write_version
 from core.version import record as record_history
 
@@ -184,7 +184,7 @@ def _run_guarded(conn: EngineConnection, migration: Migration, cancel: CancelTok
     try:
         with conn.guarded(log):
             try:
-                migration.upgrade(conn)
+                run_migration(conn, migration.upgrade)
             except sqlite3.DatabaseError as exc:
                 if log.denied:
                     raise _refusal(log) from exc
