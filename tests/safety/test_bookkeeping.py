@@ -15,12 +15,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from helpers.migration_files import SHIPPED_COUNT
 from helpers.snapshot import version
 
 from core import api
 from core.errors import MigrationFailed
 
 from .support import add_migration, assert_clean_refusal, folder_state, run_cli, sha
+
+NEXT = SHIPPED_COUNT + 1
 
 
 def _sql(db: Path, *statements: str) -> None:
@@ -114,7 +117,7 @@ def test_a_migration_that_makes_such_a_trigger_fails_its_step(
 ) -> None:
     add_migration(
         migrations_dir,
-        "005_add_a_trap.py",
+        f"{NEXT:03d}_add_a_trap.py",
         f'''
         """Add a trigger on the history table"""
 
@@ -123,12 +126,12 @@ def test_a_migration_that_makes_such_a_trigger_fails_its_step(
             conn.execute("{EMPTY_THE_LEDGER.format(name="trap", table="migration_history")}")
         ''',
     )
-    api.upgrade(legacy_db, migrations_dir=migrations_dir, target=4, backup=False)
+    api.upgrade(legacy_db, migrations_dir=migrations_dir, target=SHIPPED_COUNT, backup=False)
     rows, before = _ledger_rows(legacy_db), sha(legacy_db)
 
     with pytest.raises(MigrationFailed, match=r"trigger \(trap\)") as caught:
         api.upgrade(legacy_db, migrations_dir=migrations_dir, backup=False)
 
-    assert "still at version 4" in str(caught.value)
-    assert _ledger_rows(legacy_db) == rows and version(legacy_db) == 4
+    assert f"still at version {SHIPPED_COUNT}" in str(caught.value)
+    assert _ledger_rows(legacy_db) == rows and version(legacy_db) == SHIPPED_COUNT
     assert sha(legacy_db) == before

@@ -15,12 +15,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers.migration_files import SHIPPED_COUNT
 from helpers.snapshot import assert_same_content, columns_of, content, version
 
 from core import api
 from core.errors import MigrationFailed
 
 from .support import add_migration, assert_clean_refusal, folder_state, run_cli
+
+NEXT = SHIPPED_COUNT + 1
+LATE = f"{NEXT:03d}_add_late.py"
 
 
 @pytest.fixture
@@ -47,12 +51,12 @@ def test_an_upgrade_that_is_not_a_plain_function_is_a_catalog_error(
     at_latest: Path, migrations_dir: Path, kind: str
 ) -> None:
     code, words = NOT_PLAIN[kind]
-    add_migration(migrations_dir, "005_add_late.py", f'"""Add a late table"""\n\n\n{code}\n')
+    add_migration(migrations_dir, LATE, f'"""Add a late table"""\n\n\n{code}\n')
     before = folder_state(at_latest.parent)
 
     for command in ("status", "upgrade"):
         message = assert_clean_refusal(run_cli(command, at_latest, "--migrations", migrations_dir))
-        assert "005_add_late.py" in message and words in message
+        assert LATE in message and words in message
         assert "plain function" in message
 
     assert folder_state(at_latest.parent) == before
@@ -63,7 +67,7 @@ def test_an_upgrade_that_returns_a_coroutine_fails_its_step(
 ) -> None:
     add_migration(
         migrations_dir,
-        "005_add_late.py",
+        LATE,
         '''
         """Add a late table"""
 
@@ -81,7 +85,7 @@ def test_an_upgrade_that_returns_a_coroutine_fails_its_step(
     with pytest.raises(MigrationFailed, match="returned a coroutine") as caught:
         api.upgrade(at_latest, migrations_dir=migrations_dir, backup=False)
 
-    assert "still at version 4" in str(caught.value)
+    assert f"still at version {SHIPPED_COUNT}" in str(caught.value)
     assert_same_content(before, content(at_latest))
 
 
@@ -101,14 +105,14 @@ def upgrade(conn):
 def test_sys_exit_in_a_migration_fails_the_step_with_a_true_message(
     at_latest: Path, migrations_dir: Path, code: str
 ) -> None:
-    add_migration(migrations_dir, "005_add_late.py", EXIT.format(code=code))
+    add_migration(migrations_dir, LATE, EXIT.format(code=code))
     before = content(at_latest)
 
     result = run_cli("upgrade", at_latest, "--no-backup", "--migrations", migrations_dir)
 
     message = assert_clean_refusal(result, code=1)
-    assert "Migration 005" in message and "sys.exit()" in message
-    assert "rolled back" in message and "still at version 4" in message
+    assert f"Migration {NEXT:03d}" in message and "sys.exit()" in message
+    assert "rolled back" in message and f"still at version {SHIPPED_COUNT}" in message
     assert_same_content(before, content(at_latest))
     with pytest.raises(MigrationFailed):  # the window's worker calls the same engine
         api.upgrade(at_latest, migrations_dir=migrations_dir, backup=False)
@@ -139,7 +143,7 @@ def test_a_migration_that_calls_the_base_class_to_escape_the_guard_fails(
     )
     add_migration(
         migrations_dir,
-        "005_add_late.py",
+        LATE,
         f'"""Add a late table behind the guard\'s back"""\n\nimport sqlite3\n\n\n'
         f"def upgrade(conn):\n    conn.execute('CREATE TABLE late (x)')\n    {attempt}\n"
         "    conn.execute('CREATE TABLE later (x)')\n",
@@ -149,12 +153,12 @@ def test_a_migration_that_calls_the_base_class_to_escape_the_guard_fails(
     if swallowed:  # the escape failed, so nothing slipped past: the step is whole, with its version
         api.upgrade(at_latest, migrations_dir=migrations_dir, backup=False)
         tables = columns_of(at_latest)
-        assert version(at_latest) == 5 and "late" in tables and "later" in tables
+        assert version(at_latest) == NEXT and "late" in tables and "later" in tables
         return
     with pytest.raises(MigrationFailed) as caught:
         api.upgrade(at_latest, migrations_dir=migrations_dir, backup=False)
 
     message = str(caught.value)
-    assert "It was rolled back; the database is still at version 4" in message
+    assert f"It was rolled back; the database is still at version {SHIPPED_COUNT}" in message
     assert_same_content(before, content(at_latest))  # so the message is true
-    assert "late" not in columns_of(at_latest) and version(at_latest) == 4
+    assert "late" not in columns_of(at_latest) and version(at_latest) == SHIPPED_COUNT
