@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -11,6 +12,7 @@ from core.events import EventHandler
 from core.restore import BackupInfo, RestoreResult, restore_sides
 from core.runner import CancelToken
 from core.status import DatabaseStatus
+from gui.background import Problem
 from gui.dialogs import restore_text
 from gui.jobs.spec import (
     ActionText,
@@ -25,6 +27,10 @@ from gui.jobs.spec import (
 from gui.restore_dialog import RestoreDialog
 from gui.worker import Work
 
+UNEXPECTED_LOOK = (
+    "The two files could not be compared because of an unexpected problem inside this tool, "
+    "so the restore was not started. The database file was not changed."
+)
 UNEXPECTED = (
     "The restore stopped because of an unexpected problem inside this tool. "
     "Check the database's status again before using it; the file it was replacing was "
@@ -64,14 +70,23 @@ def open_dialog(host: JobHost, file: FileView, preselect: Path | None = None) ->
 
 
 def confirm_restore(host: JobHost, file: FileView, backup: BackupInfo) -> None:
-    """Put ``backup`` back in place of the open file if the person says yes."""
-    assert file.path is not None
-    sides = restore_sides(backup.path, file.path)  # a version and two counts: instant
-    if not host.confirm("Restore this backup?", restore_text(backup, file.path, sides), "Restore"):
-        host.say("Restore not started; the file was not changed.")
-        return
-    work = restore_work(backup.path, file.path, file.migrations_dir)
-    host.start_job(Run(JOB, work, f"Restoring {file.path.name} from {backup.path}…"))
+    """Look at both files (on the worker: counting rows takes a moment), then ask."""
+    db = file.path
+    assert db is not None
+
+    def ask_now(sides: object) -> None:
+        if isinstance(sides, Problem):
+            host.say(sides.text, failure=True)
+            host.say_details(sides.text, sides.details)
+            return
+        assert isinstance(sides, tuple)
+        if not host.confirm("Restore this backup?", restore_text(backup, db, sides), "Restore"):
+            host.say("Restore not started; the file was not changed.")
+            return
+        work = restore_work(backup.path, db, file.migrations_dir)
+        host.start_job(Run(JOB, work, f"Restoring {db.name} from {backup.path}…"))
+
+    host.background.run(partial(restore_sides, backup.path, db), ask_now, UNEXPECTED_LOOK)
 
 
 def report(host: JobHost, outcome: JobOutcome, closing: bool) -> None:

@@ -110,6 +110,9 @@ def click(qtbot, parent: QWidget, name: str) -> QAbstractButton:
     for dialog in [*parent.findChildren(RestoreDialog), parent]:  # the backups are read
         if isinstance(dialog, RestoreDialog):
             qtbot.waitUntil(lambda d=dialog: not d.busy, timeout=CHECK_TIMEOUT_MS)
+    owner = parent.parentWidget()
+    if isinstance(owner, MainWindow):  # a restore looks at both files before it asks
+        qtbot.waitUntil(lambda: not owner.background.busy, timeout=CHECK_TIMEOUT_MS)
     return button
 
 

@@ -1,9 +1,10 @@
-"""Nothing slow on the window thread: a held file, F5 and the restore list keep it responsive.
+"""Nothing slow on the window thread: a held file, F5 and a restore keep it responsive.
 
 Each test counts the ticks of a 10 ms timer on the window thread while the
 window looks at something slow: a file that a real second process holds with
 ``BEGIN EXCLUSIVE`` (SQLite waits for it), a migrations folder whose import
-takes half a second, a restore list with a held backup in it. The longest
+takes half a second, a restore list with a held backup in it, and the restore's question
+(it names both files, so it opens them). The longest
 gap between ticks must stay under 100 ms; reading on the window thread would
 freeze it for the whole wait.
 """
@@ -21,7 +22,9 @@ from pathlib import Path
 import pytest
 from gui_helpers import (
     CHECK_TIMEOUT_MS,
+    Answers,
     TickGaps,
+    click,
     open_file,
     statuses,
     trigger,
@@ -122,7 +125,9 @@ def test_check_again_reads_the_migrations_without_blocking_the_window(qtbot, mak
 
 
 @pytest.mark.slow
-def test_the_restore_list_is_read_without_blocking_the_window(qtbot, window, tmp_path):
+def test_the_restore_list_and_question_are_read_without_blocking_the_window(
+    qtbot, window, tmp_path
+):
     path = build(tmp_path / "society.db", Shape.FIRST_RELEASE, residents=3, ledger_rows=3)
     held = api.backup(path)
     api.upgrade(path, backup=False)
@@ -136,8 +141,17 @@ def test_the_restore_list_is_read_without_blocking_the_window(qtbot, window, tmp
         assert [dialog.list.item(0).text()] == ["Reading the backups…"]
         qtbot.waitUntil(lambda: not dialog.busy, timeout=CHECK_TIMEOUT_MS)
         gaps.stop()
+        backups = dialog.findChild(QListWidget, "backupList")
+        listed = [backups.item(row).text() for row in range(backups.count())]
+
+        window.confirm = Answers(yes=False)  # the question names both files: read them first
+        assert dialog.select(held)
+        asking = TickGaps()
+        click(qtbot, dialog, "restoreChosenButton")
+        asking.stop()
     assert_responsive(gaps)
-    backups = dialog.findChild(QListWidget, "backupList")
-    listed = [backups.item(row).text() for row in range(backups.count())]
     assert len(listed) == 2 and newer.name in listed[0] and f"version {SHIPPED_COUNT}" in listed[0]
     assert held.name in listed[1]  # it could not be read while held, but it is there
+    assert_responsive(asking)
+    ((title, _),) = window.confirm.questions
+    assert title == "Restore this backup?" and not window.is_busy
