@@ -30,6 +30,8 @@ class Shape(StrEnum):
     LATEST_CODE = "latest_code"  # the last schema written in code, all inline
     # The same, but the login screen never ran, so the app never made sessions.
     LATEST_CODE_NO_SESSIONS = "latest_code_no_sessions"
+    # The pre-release prototype: ledger with txn_id/txn_type/reference_no, no defaults.
+    PROTOTYPE = "prototype"
 
 
 RESIDENTS_13 = """CREATE TABLE residents (
@@ -87,6 +89,19 @@ APP_MODEL_TABLES = {
         id INTEGER PRIMARY KEY AUTOINCREMENT, period_name TEXT, start_date DATE,
         end_date DATE, is_closed INTEGER DEFAULT 0, closed_by TEXT, closed_at TIMESTAMP)""",
 }
+# The app's pre-release prototype database ("The pre-release prototype ledger").
+PROTOTYPE_RESIDENTS = RESIDENTS_13.replace(
+    "monthly_charges REAL DEFAULT 500.0", "monthly_charges REAL"
+)
+PROTOTYPE_LEDGER = """CREATE TABLE ledger (
+    txn_id INTEGER PRIMARY KEY, date DATE, flat_no TEXT, txn_type TEXT, category TEXT,
+    description TEXT, debit REAL, credit REAL, balance REAL, payment_mode TEXT,
+    reference_no TEXT, entered_by TEXT)"""
+PROTOTYPE_LEDGER_INDEXES = [
+    "CREATE INDEX idx_ledger_date ON ledger(date)",
+    "CREATE INDEX idx_ledger_flat ON ledger(flat_no)",
+    "CREATE INDEX idx_ledger_type ON ledger(txn_type)",
+]
 ALTER_LOCKOUT = [
     "ALTER TABLE users ADD COLUMN failed_login_attempts INTEGER DEFAULT 0",
     "ALTER TABLE users ADD COLUMN locked_until TIMESTAMP DEFAULT NULL",
@@ -123,6 +138,13 @@ def schema_statements(shape: Shape) -> list[str]:
         Shape.MERGED_BY_HAND: first + bank + login + ALTER_VEHICLES,
         Shape.LATEST_CODE: [*latest, SESSIONS],
         Shape.LATEST_CODE_NO_SESSIONS: latest,
+        Shape.PROTOTYPE: [
+            PROTOTYPE_RESIDENTS,
+            PROTOTYPE_LEDGER,
+            USERS_4,
+            SOCIETY,
+            *PROTOTYPE_LEDGER_INDEXES,
+        ],
     }[shape]
 
 
@@ -177,6 +199,30 @@ def flat_numbers(count: int) -> list[str]:
     ][:count]
 
 
+LEDGER_ROW_COLUMNS = (
+    "id",
+    "transaction_id",
+    "date",
+    "flat_no",
+    "transaction_type",
+    "category",
+    "description",
+    "debit",
+    "credit",
+    "balance",
+    "payment_mode",
+    "entered_by",
+    "created_at",
+)
+# The same rows as the prototype kept them (see _as_prototype).
+PROTOTYPE_LEDGER_COLUMNS = [
+    {"id": "txn_id", "transaction_type": "txn_type"}.get(c, c)
+    for c in LEDGER_ROW_COLUMNS
+    if c not in ("transaction_id", "created_at")
+]
+PROTOTYPE_LEDGER_COLUMNS.insert(PROTOTYPE_LEDGER_COLUMNS.index("entered_by"), "reference_no")
+
+
 def _fill(conn: sqlite3.Connection, rng: random.Random, residents: int, ledger_rows: int) -> None:
     flats = flat_numbers(residents)
     vehicles = "car_numbers" in _columns(conn, "residents")
@@ -204,26 +250,14 @@ def _fill(conn: sqlite3.Connection, rng: random.Random, residents: int, ledger_r
             )
         _insert(conn, "residents", row)
     ledger_cols = _columns(conn, "ledger")
-    names = [
-        "id",
-        "transaction_id",
-        "date",
-        "flat_no",
-        "transaction_type",
-        "category",
-        "description",
-        "debit",
-        "credit",
-        "balance",
-        "payment_mode",
-        "entered_by",
-        "created_at",
-    ]
+    names = list(LEDGER_ROW_COLUMNS)
     if "reconciliation_status" in ledger_cols:
         names.append("reconciliation_status")
+    rows = _ledger(rng, flats, ledger_rows, "reconciliation_status" in ledger_cols)
+    if "txn_id" in ledger_cols:
+        names, rows = PROTOTYPE_LEDGER_COLUMNS, map(_as_prototype, rows)
     conn.executemany(
-        f"INSERT INTO ledger ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-        _ledger(rng, flats, ledger_rows, "reconciliation_status" in ledger_cols),
+        f"INSERT INTO ledger ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", rows
     )
     _fill_users(conn, rng)
     conn.execute(
@@ -297,6 +331,26 @@ def _ledger(rng: random.Random, flats: list[str], count: int, recon: bool) -> It
             created,
         )
         yield (*row, rng.choice(["Unreconciled", "Reconciled"])) if recon else row
+
+
+def _as_prototype(row: tuple) -> tuple:
+    """A released ledger row as the prototype kept it: no transaction_id or created_at."""
+    n, _txn, date, flat, kind, category, description, debit, credit, balance, mode, by = row[:12]
+    reference = f"CHQ{n:06d}" if mode in ("Cheque", "Bank Transfer") else None
+    return (
+        n * 2,
+        date,
+        flat,
+        kind,
+        category,
+        description,
+        debit,
+        credit,
+        balance,
+        mode,
+        reference,
+        by,
+    )  # ids with gaps: numbering must follow id order, not trust it
 
 
 def _fill_users(conn: sqlite3.Connection, rng: random.Random) -> None:

@@ -21,6 +21,10 @@ from core.version import HISTORY_TABLE
 from samples.legacy import APP_MODEL_TABLES, Shape, build
 
 LEGACY_SHAPES = [s for s in Shape if s is not Shape.EMPTY_FILE]
+# The prototype keeps a column no migration knows (reference_no) and its ledger
+# columns are renamed: test_prototype_repair.py checks it row for row.
+RELEASED_SHAPES = [s for s in Shape if s is not Shape.PROTOTYPE]
+RELEASED_LEGACY_SHAPES = [s for s in LEGACY_SHAPES if s is not Shape.PROTOTYPE]
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +39,7 @@ def society_schema(db: Path) -> snapshot.LogicalSchema:
     return snapshot.logical_schema(db).without(APP_MODEL_TABLES)
 
 
-@pytest.mark.parametrize("shape", list(Shape), ids=str)
+@pytest.mark.parametrize("shape", RELEASED_SHAPES, ids=str)
 def test_every_shape_upgrades_to_the_same_schema_as_a_new_file(tmp_path, shape, new_society_schema):
     db = build(tmp_path / "society.db", shape, residents=30, ledger_rows=200)
     result = api.upgrade(db, backup=False)
@@ -78,7 +82,7 @@ def test_the_common_schema_is_the_latest_app_schema_plus_the_newest_apps(
     assert latest.indexes <= got.indexes and latest.foreign_keys <= got.foreign_keys
 
 
-@pytest.mark.parametrize("shape", LEGACY_SHAPES, ids=str)
+@pytest.mark.parametrize("shape", RELEASED_LEGACY_SHAPES, ids=str)
 def test_upgrade_keeps_every_row_of_every_table_it_found(tmp_path, shape):
     db = build(tmp_path / "society.db", shape, residents=30, ledger_rows=200)
     before_columns = snapshot.columns_of(db)
@@ -124,7 +128,7 @@ def test_a_second_upgrade_is_a_no_op(tmp_path, shape):
     assert not (tmp_path / "backups").exists()
 
 
-@pytest.mark.parametrize("shape", LEGACY_SHAPES, ids=str)
+@pytest.mark.parametrize("shape", RELEASED_LEGACY_SHAPES, ids=str)
 def test_upgrading_step_by_step_ends_where_one_run_does(tmp_path, shape, new_society_schema):
     db = build(tmp_path / "society.db", shape, residents=10, ledger_rows=50)
     for target in range(1, SHIPPED_COUNT + 1):
