@@ -14,10 +14,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, QTimer
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QApplication
 
 from core.errors import MigrationError
+from gui import smoke
 from gui.dialogs import reason_of
 from gui.icon import app_icon
 from gui.main_window import APP_TITLE, MainWindow
@@ -40,6 +41,13 @@ def parse_args(args: list[str]) -> argparse.Namespace:
         metavar="MS",
         type=int,
         help="close the window after MS milliseconds, printing its title (smoke tests)",
+    )
+    parser.add_argument(
+        "--smoke-upgrade-copies",
+        metavar="FILE",
+        nargs="+",
+        type=Path,
+        help="upgrade these copies from the window, answering yes, then close (smoke tests)",
     )
     return parser.parse_args(args)
 
@@ -104,15 +112,9 @@ def run(args: list[str]) -> int:
     app.setDesktopFileName("society-migrator")  # Wayland/X11 match it to the desktop entry
     window = create_window(args)
     window.show()
-    quit_after = parse_args(args).quit_after
-    if quit_after is not None:
-        QTimer.singleShot(quit_after, lambda: quit_shown(app, window))
+    options = parse_args(args)
+    if options.quit_after is not None:
+        smoke.quit_after(app, window, options.quit_after)
+    if options.smoke_upgrade_copies:
+        smoke.upgrade_copies(app, window, options.smoke_upgrade_copies)
     return app.exec()
-
-
-def quit_shown(app: QApplication, window: MainWindow) -> None:
-    """End a smoke run: say the window was up and what it showed, then quit."""
-    if sys.stdout is not None:  # a windowed Windows build has no console
-        print(f"Window shown: {window.windowTitle()} ({window.status_panel.status.text()})")
-        sys.stdout.flush()
-    app.quit()

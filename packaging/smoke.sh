@@ -94,6 +94,27 @@ grep -q -E "usb-stick.db +0 -> $LATEST +upgraded" several.txt && pass "summary t
 [ "$(grep -c " | upgrade | .*copies/.* | version 0 -> $LATEST " "$LOG" || true)" = 3 ] \
     && pass "three run log lines" || fail "not three run log lines"
 
+echo "== three copies in one go from the window (offscreen, its Upgrade several copies list)"
+mkdir -p "$WORK/window-copies"
+make_legacy "$WORK/window-copies/office.db" "$WORK/window-copies/laptop.db" "$WORK/window-copies/stick.db"
+set +e
+env -i HOME="$WORK/home" QT_QPA_PLATFORM=offscreen "$PROGRAM" --smoke-upgrade-copies \
+    "$WORK/window-copies/office.db" "$WORK/window-copies/laptop.db" "$WORK/window-copies/stick.db" \
+    > window-several.txt 2> window-several-errors.txt
+code=$?
+set -e
+[ "$code" = 0 ] && pass "the window upgraded three copies: exit 0" \
+    || { fail "the window's three copies: exit $code"; cat window-several.txt window-several-errors.txt; }
+for name in office laptop stick; do
+    run_empty status --json "$WORK/window-copies/$name.db" > "w-$name.json" || true
+    state=$(json_field "w-$name.json" state 2>/dev/null || echo unreadable)
+    found=$(count "$WORK/window-copies/backups" "${name}_v0_*.db")
+    if [ "$state" = up_to_date ] && [ "$found" = 1 ]; then pass "$name.db upgraded by the window, its own backup"
+    else fail "$name.db from the window: state $state, $found backups"; fi
+done
+[ "$(grep -c " | upgrade | .*window-copies/.* | version 0 -> $LATEST " "$LOG" || true)" = 3 ] \
+    && pass "three more run log lines" || fail "not three run log lines for the window's copies"
+
 echo "== the window (offscreen)"
 if env -i HOME="$WORK/home" QT_QPA_PLATFORM=offscreen "$PROGRAM" --quit-after 1500 \
     "$WORK/society.db" > window.txt 2> window-errors.txt \
