@@ -17,12 +17,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import migrations
-from core import api
-from core.api import CancelToken, DatabaseStatus
+from core import api, wording
+from core.api import Action, CancelToken
 from core.errors import CatalogError, MigrationError, MigrationFailed, UpgradeCancelled
 from core.events import BackupProgress, Event
 from core.scaffold import new_migration
-from core.status import UPGRADABLE
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
 COMMANDS = ("status", "upgrade", "backup", "backups", "restore", "new")
@@ -89,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return HANDLERS[args.command](args)
     except CatalogError as exc:
-        return _error(f"The migrations are not usable: {exc}")
+        return _error(wording.catalog_unusable(exc))
     except UpgradeCancelled as exc:
         return _error(str(exc), EXIT_INTERRUPTED)
     except MigrationFailed as exc:
@@ -99,39 +98,19 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         return _error(str(exc))
     except KeyboardInterrupt:
-        return _error("Interrupted. Any migration that was running was rolled back.", 130)
+        return _error(wording.INTERRUPTED, EXIT_INTERRUPTED)
 
 
 def _status(args: argparse.Namespace) -> int:
     found = api.status(args.db, args.migrations)
-    usable = found.state in UPGRADABLE
+    usable = found.state.allows(Action.UPGRADE)
     if args.json:
         print(json.dumps(found.to_json(), indent=2))
         return EXIT_OK if usable else EXIT_UNUSABLE
     if not usable:
         return _error(found.summary)
-    print(render_status(found))
+    print(wording.status_report(found))
     return EXIT_OK
-
-
-def render_status(found: DatabaseStatus) -> str:
-    lines = [
-        f"Database: {found.path}",
-        f"Version:  {found.current_version} (latest {found.latest_version})",
-        f"State:    {found.summary}",
-        "",
-    ]
-    for row in found.migrations:
-        when = (row.applied_at or "date not recorded") if row.status == "applied" else ""
-        mark = "  CHANGED SINCE APPLIED" if row.changed_since_applied else ""
-        lines.append(f"  {row.version:03d}  {row.status:<8} {when:<26} {row.description}{mark}")
-    if found.changed:
-        lines += [
-            "",
-            "Warning: the file of an applied migration has changed since it ran; "
-            "the database was upgraded by different code than this tool ships.",
-        ]
-    return "\n".join(lines)
 
 
 def _upgrade(args: argparse.Namespace) -> int:
@@ -147,13 +126,9 @@ def _upgrade(args: argparse.Namespace) -> int:
             cancel=cancel,
         )
     if result.backup is not None:
-        print(f"Backup: {result.backup}")
+        print(wording.backup_kept(result.backup))
     if result.cancelled:
-        return _error(
-            f"Stopped at version {result.to_version} as asked; every migration applied is "
-            "complete. Run the upgrade again for the rest.",
-            EXIT_INTERRUPTED,
-        )
+        return _error(wording.stopped_as_asked(result.to_version), EXIT_INTERRUPTED)
     return EXIT_OK
 
 
@@ -182,30 +157,29 @@ def _rehearse(args: argparse.Namespace) -> int:
     print(rehearsal.text)
     print("Schema after the rehearsal:")
     for table, cols in rehearsal.schema.items():
-        print(f"  {table} ({len(cols)} columns): {', '.join(cols)}")
+        print(f"  {wording.table_columns(table, cols)}")
     return EXIT_OK if rehearsal.succeeded else EXIT_FAILED
 
 
 def _backup(args: argparse.Namespace) -> int:
     made = api.backup(args.db, out=args.out, migrations_dir=args.migrations, on_event=print_event)
-    print(f"Backup: {made}")
+    print(wording.backup_kept(made))
     return EXIT_OK
 
 
 def _backups(args: argparse.Namespace) -> int:
     found = api.list_backups(args.db)
     if not found:
-        print(f"No backups of {args.db.name} in {args.db.resolve().parent / 'backups'}.")
+        print(wording.no_backups(args.db, api.default_backup_dir(args.db)))
     for item in found:
-        version = "unreadable" if item.version is None else f"version {item.version}"
-        print(f"{item.taken_at:%Y-%m-%d %H:%M}  {version:<12} {item.path}")
+        print(wording.backup_line(item))
     return EXIT_OK
 
 
 def _restore(args: argparse.Namespace) -> int:
     result = api.restore(args.backup, args.db, migrations_dir=args.migrations, on_event=print_event)
     if result.replaced_kept_at is not None:
-        print(f"The file that was replaced is kept at {result.replaced_kept_at}")
+        print(wording.replaced_kept(result))
     return EXIT_OK
 
 

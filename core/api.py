@@ -17,22 +17,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from core import runlog
-from core.backup import make_backup
+from core.backup import default_backup_dir, make_backup
 from core.cancel import CancelToken
 from core.connection import open_readonly
 from core.discovery import Catalog, load_catalog
-from core.errors import UNCHANGED, DatabaseUnusable
+from core.errors import DatabaseUnusable, Refusal
 from core.events import EventHandler, ignore_event
+from core.marker import InterruptedUpgrade
 from core.plan import Plan, plan_upgrade
 from core.rehearse import Rehearsal, rehearse_upgrade
 from core.restore import BackupInfo, RestoreResult, list_backups, restore_backup
-from core.status import (
-    UPGRADABLE,
-    DatabaseStatus,
-    State,
-    inspect_database,
-    require_upgradable,
-)
+from core.state import Action, State
+from core.status import DatabaseStatus, MigrationRow, inspect_database, require_upgradable
 from core.upgrade import DEFAULT_LOCK_TIMEOUT, UpgradeResult, upgrade_file
 
 
@@ -120,9 +116,9 @@ def backup(
     """Make a verified safety copy of a society database; returns its path."""
     file = Path(path)
     found = inspect_database(file, catalog_of(migrations_dir, catalog))
-    if found.state not in (*UPGRADABLE, State.TOO_NEW) or found.state is State.NEW:
+    if not found.state.allows(Action.BACK_UP):
         require_upgradable(found)
-        raise DatabaseUnusable(file, f"There is nothing to back up in {file}. {UNCHANGED}")
+        raise DatabaseUnusable(file, Refusal.NOTHING_TO_BACK_UP)
     conn = open_readonly(file)
     try:
         return make_backup(conn, file, Path(out) if out else None, on_event)
@@ -163,10 +159,13 @@ def rehearse(
 
 
 __all__ = [
+    "Action",
     "BackupInfo",
     "CancelToken",
     "Catalog",
     "DatabaseStatus",
+    "InterruptedUpgrade",
+    "MigrationRow",
     "Plan",
     "Rehearsal",
     "RestoreResult",
@@ -174,6 +173,7 @@ __all__ = [
     "UpgradeResult",
     "backup",
     "catalog_of",
+    "default_backup_dir",
     "ensure_current",
     "list_backups",
     "load_catalog",

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from core import api
 from core.discovery import file_checksum, shipped_migrations_dir
-from core.errors import UNCHANGED, DatabaseUnusable
+from core.errors import DatabaseUnusable, Refusal
 from core.events import EventHandler, ignore_event
 from core.status import DatabaseStatus
 from core.upgrade import UpgradeResult
@@ -83,7 +83,4 @@ class MigrationManager:
             self.db_path.touch()
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
-            raise DatabaseUnusable(
-                self.db_path,
-                f"The database {self.db_path} can't be created there ({reason}). {UNCHANGED}",
-            ) from exc
+            raise DatabaseUnusable(self.db_path, Refusal.CANT_CREATE, detail=reason) from exc

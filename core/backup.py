@@ -25,7 +25,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from core.errors import UNCHANGED, BackupFailed, DatabaseCorrupt
+from core.errors import BackupFailed, DatabaseCorrupt, Refusal
 from core.events import BackupDone, BackupProgress, BackupStarted, EventHandler
 from core.marker import process_alive
 from core.schema import quote, user_tables
@@ -112,7 +112,9 @@ def make_backup(
         try:
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
-            raise _failed(db_path, f"the folder {folder} can't be created ({_why(exc)})") from exc
+            raise BackupFailed(
+                db_path, Refusal.BACKUP_FOLDER, where=folder, detail=_why(exc)
+            ) from exc
         stem, n = destination.stem, 1
         while destination.exists():  # two backups in one second: don't overwrite
             destination = destination.with_name(f"{stem}-{n}{destination.suffix}")
@@ -131,19 +133,16 @@ def make_backup(
             copy_permissions(db_path, partial)
             verdict, got_version, got_counts = read_copy(partial)
             if verdict != "ok":  # the copy is page for page the original: it is damaged
-                raise DatabaseCorrupt(
-                    db_path,
-                    "This database is damaged (SQLite's consistency check failed on a fresh "
-                    f"copy of it), so it will not be upgraded. Restore it from a backup. "
-                    f"{UNCHANGED}",
-                )
+                raise DatabaseCorrupt(db_path, Refusal.DAMAGED_COPY)
             if (got_version, got_counts) != (version, counts):
-                raise _failed(db_path, "the copy does not hold the same rows as the database")
+                raise BackupFailed(db_path, Refusal.COPY_DIFFERS)
             destination = claim(partial, destination)
         except (BackupFailed, DatabaseCorrupt):
             raise
         except (OSError, sqlite3.Error) as exc:
-            raise _failed(db_path, f"writing {destination} failed ({_why(exc)})") from exc
+            raise BackupFailed(
+                db_path, Refusal.BACKUP_WRITE, where=destination, detail=_why(exc)
+            ) from exc
         finally:
             if partial is not None:
                 partial.unlink(missing_ok=True)  # gone already when the copy was kept
@@ -252,7 +251,7 @@ def verify_backup(path: Path) -> int:
     except sqlite3.DatabaseError as exc:
         verdict, version = str(exc), 0
     if verdict != "ok":
-        raise BackupFailed(path, f"The backup {path.name} is damaged ({verdict}). {UNCHANGED}")
+        raise BackupFailed(path, Refusal.BACKUP_DAMAGED, detail=verdict)
     return version
 
 
@@ -281,19 +280,13 @@ def _check_space(conn: sqlite3.Connection, db_path: Path, folder: Path) -> None:
     size = int(conn.execute("PRAGMA page_size").fetchone()[0]) * pages
     free = shutil.disk_usage(folder).free
     if free < size * SPACE_MARGIN:
-        raise _failed(
+        raise BackupFailed(
             db_path,
-            f"there is not enough free space in {folder} for the backup "
-            f"({size // 1_048_576 + 1} MB needed, {free // 1_048_576} MB free)",
+            Refusal.NO_SPACE,
+            where=folder,
+            space_mb=(size // 1_048_576 + 1, free // 1_048_576),
         )
 
 
 def _why(exc: BaseException) -> str:
     return getattr(exc, "strerror", None) or str(exc)
-
-
-def _failed(db_path: Path, reason: str) -> BackupFailed:
-    return BackupFailed(
-        db_path,
-        f"The safety copy could not be made: {reason}. Nothing was migrated. {UNCHANGED}",
-    )

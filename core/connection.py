@@ -13,11 +13,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from core.errors import UNCHANGED, DatabaseLocked, DatabaseReadOnly
+from core.errors import DatabaseLocked, DatabaseReadOnly, Refusal
 from core.guard import EngineConnection
 
 POLL_MS = 50  # busy wait of one attempt at the write lock
-LOCK_HINT = "Close the Society Management System (and any other program using this file)"
 
 
 def _uri(path: Path, mode: str) -> str:
@@ -65,11 +64,7 @@ def is_readonly_error(exc: sqlite3.Error) -> bool:
 
 
 def readonly_error(path: Path) -> DatabaseReadOnly:
-    return DatabaseReadOnly(
-        path,
-        f"The database file or its folder can't be written ({path}). Copy it to a folder "
-        f"you can write to, or ask for write access. {UNCHANGED}",
-    )
+    return DatabaseReadOnly(path, Refusal.READ_ONLY)
 
 
 def begin_immediate(
@@ -99,11 +94,7 @@ def begin_immediate(
             if not is_locked_error(exc):
                 raise
             if time.monotonic() >= deadline:
-                raise DatabaseLocked(
-                    path,
-                    f"Another program is using the database and did not let go within "
-                    f"{timeout:.0f} seconds. {LOCK_HINT}, then try again. {UNCHANGED}",
-                ) from exc
+                raise DatabaseLocked(path, Refusal.IN_USE, waited=timeout) from exc
             if not said:
                 on_wait()
                 said = True

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.errors import CatalogError
+from core.errors import CatalogError, CatalogProblem
 
 MIGRATION_NAME = re.compile(r"^(?P<version>\d{3,})_(?P<name>[a-z0-9]+(?:_[a-z0-9]+)*)\.py$")
 
@@ -76,34 +76,24 @@ def load_catalog(directory: Path | str | None = None) -> Catalog:
     """Load every migration in ``directory`` (the shipped ones by default)."""
     folder = Path(directory) if directory is not None else shipped_migrations_dir()
     if not folder.is_dir():
-        raise CatalogError(folder, f"The migrations folder {folder} does not exist.")
+        raise CatalogError(folder, CatalogProblem.NO_FOLDER)
     by_version: dict[int, Path] = {}
     for path in sorted(folder.glob("*.py")):
         if path.name.startswith("_"):
             continue
         match = MIGRATION_NAME.match(path.name)
         if match is None:
-            raise CatalogError(
-                path,
-                f"The migration file name {path.name!r} is not of the form "
-                "NNN_snake_name.py (three or more digits, then lower-case words).",
-            )
+            raise CatalogError(path, CatalogProblem.BAD_NAME)
         version = int(match["version"])
         if version in by_version:
             raise CatalogError(
-                path,
-                f"Two migrations have the number {version}: "
-                f"{by_version[version].name} and {path.name}.",
+                path, CatalogProblem.DUPLICATE, other=by_version[version], expected=version
             )
         by_version[version] = path
     expected = 1
     for version in sorted(by_version):
         if version != expected:
-            raise CatalogError(
-                by_version[version],
-                f"Migration numbers must run 1, 2, 3, ... without gaps; "
-                f"{by_version[version].name} comes where number {expected} is missing.",
-            )
+            raise CatalogError(by_version[version], CatalogProblem.GAP, expected=expected)
         expected += 1
     loaded = tuple(_load_one(v, by_version[v]) for v in sorted(by_version))
     return Catalog(directory=folder, migrations=loaded)
@@ -129,24 +119,18 @@ def _load_one(version: int, path: Path) -> Migration:
     module_name = f"_society_migration_{hashlib.sha1(str(path).encode()).hexdigest()[:12]}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None or spec.loader is None:
-        raise CatalogError(path, f"The migration {path.name} could not be loaded.")
+        raise CatalogError(path, CatalogProblem.CANT_LOAD)
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)
     except Exception as exc:  # any import-time failure is the file's fault
-        raise CatalogError(
-            path, f"The migration {path.name} could not be imported: {exc!r}."
-        ) from exc
+        raise CatalogError(path, CatalogProblem.IMPORT_FAILED, detail=repr(exc)) from exc
     upgrade = getattr(module, "upgrade", None)
     if not callable(upgrade):
-        raise CatalogError(path, f"The migration {path.name} has no upgrade(conn) function.")
+        raise CatalogError(path, CatalogProblem.NO_UPGRADE)
     kind = _not_plain(upgrade)
     if kind:
-        raise CatalogError(
-            path,
-            f"The migration {path.name} defines upgrade as {kind}; it must be a plain "
-            "function (def upgrade(conn):), or nothing in it would run.",
-        )
+        raise CatalogError(path, CatalogProblem.NOT_PLAIN, detail=kind)
     doc = (module.__doc__ or "").strip()
     description = doc.splitlines()[0].strip() if doc else match["name"].replace("_", " ")
     return Migration(

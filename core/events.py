@@ -2,7 +2,7 @@
 
 The engine takes a plain ``on_event`` callable; the CLI prints each event and
 the GUI re-emits it as a Qt signal. Every event is a frozen dataclass with a
-``text`` property that states the fact in plain words for staff.
+``text`` property: the fact in plain words for staff, made by :mod:`core.wording`.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from core import wording
 
 
 @dataclass(frozen=True)
@@ -29,14 +31,7 @@ class PlanReady:
 
     @property
     def text(self) -> str:
-        if not self.steps:
-            return f"The database is at version {self.current_version}; nothing to do."
-        n = len(self.steps)
-        return (
-            f"The database is at version {self.current_version}; "
-            f"{n} migration{'s' if n != 1 else ''} will bring it to version "
-            f"{self.target_version}."
-        )
+        return wording.plan_ready(self)
 
 
 @dataclass(frozen=True)
@@ -56,7 +51,7 @@ class BackupStarted:
 
     @property
     def text(self) -> str:
-        return f"Making a safety copy of the database: {self.destination}"
+        return wording.backup_started(self)
 
 
 @dataclass(frozen=True)
@@ -66,7 +61,7 @@ class BackupProgress:
 
     @property
     def text(self) -> str:
-        return f"Safety copy: {self.pages_done} of {self.pages_total} pages copied."
+        return wording.backup_progress(self)
 
 
 @dataclass(frozen=True)
@@ -76,7 +71,7 @@ class BackupDone:
 
     @property
     def text(self) -> str:
-        return f"Safety copy made and checked: {self.destination}"
+        return wording.backup_done(self)
 
 
 @dataclass(frozen=True)
@@ -87,10 +82,7 @@ class MigrationStarted:
 
     @property
     def text(self) -> str:
-        return (
-            f"Applying migration {self.step.version:03d} "
-            f"({self.index} of {self.total}): {self.step.description}"
-        )
+        return wording.migration_started(self)
 
 
 @dataclass(frozen=True)
@@ -102,10 +94,7 @@ class MigrationApplied:
 
     @property
     def text(self) -> str:
-        return (
-            f"Applied migration {self.step.version:03d} in {self.seconds * 1000:.0f} ms; "
-            f"the database is now at version {self.step.version}."
-        )
+        return wording.migration_applied(self)
 
 
 @dataclass(frozen=True)
@@ -117,11 +106,7 @@ class MigrationRolledBack:
 
     @property
     def text(self) -> str:
-        what = "was cancelled" if self.cancelled else f"failed: {self.reason}"
-        return (
-            f"Migration {self.step.version:03d} ({self.step.description}) {what}. "
-            f"It was rolled back; the database is still at version {self.version_now}."
-        )
+        return wording.migration_rolled_back(self)
 
 
 @dataclass(frozen=True)
@@ -133,14 +118,7 @@ class UpgradeFinished:
 
     @property
     def text(self) -> str:
-        if self.cancelled:
-            return f"Upgrade stopped at version {self.to_version} as asked."
-        if self.applied == 0:
-            return f"The database is up to date at version {self.to_version}."
-        return (
-            f"Upgrade finished: version {self.from_version} to {self.to_version}, "
-            f"{self.applied} migration{'s' if self.applied != 1 else ''} applied."
-        )
+        return wording.upgrade_finished(self)
 
 
 @dataclass(frozen=True)

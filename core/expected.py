@@ -13,7 +13,7 @@ import sqlite3
 import threading
 
 from core.discovery import Catalog
-from core.errors import CatalogError
+from core.errors import CatalogError, CatalogProblem
 from core.guard import EngineConnection, WriteLog, run_migration
 from core.schemashape import EMPTY, Schema, read_schema
 from core.version import ADOPTION_TABLE, HISTORY_TABLE
@@ -60,8 +60,9 @@ def _build(catalog: Catalog) -> tuple[Schema, ...]:
                     conn.execute("ROLLBACK")
                 raise CatalogError(
                     migration.path,
-                    f"Migration {migration.path.name} fails on an empty database ({exc}), "
-                    f"so the schema of version {migration.version} can't be known.",
+                    CatalogProblem.FAILS_ON_EMPTY,
+                    expected=migration.version,
+                    detail=str(exc),
                 ) from exc
             schemas.append(read_schema(conn))
     finally:

@@ -141,45 +141,35 @@ class EngineConnection(sqlite3.Connection):
         if self._log is not None and count:
             self._log.existing_violations[(child.lower(), parent.lower())] += count
 
-    def _refuse(self, what: str, message: str) -> None:
+    def _refuse(self, what: str) -> None:
         """Deny a call; noted in the log so that swallowing the error doesn't help."""
         if self._log is not None:
             self._log.denied.append(what)
-        raise ForbiddenInMigration(message)
+        raise ForbiddenInMigration(what)
 
     def commit(self) -> None:
         if self._guarding:
-            self._refuse(
-                "commit()",
-                "A migration called commit(). The engine commits each migration itself, "
-                "together with its version number, so that it is all or nothing.",
-            )
+            self._refuse("commit()")
         super().commit()
 
     def rollback(self) -> None:
         if self._guarding:
-            self._refuse(
-                "rollback()",
-                "A migration called rollback(). Raise an exception instead; "
-                "the engine then rolls the whole migration back.",
-            )
+            self._refuse("rollback()")
         super().rollback()
 
     def close(self) -> None:
         if self._guarding:  # closing would roll back and leave the engine no connection
-            self._refuse("close()", "A migration called close(); the engine owns the connection.")
+            self._refuse("close()")
         super().close()
 
     def set_authorizer(self, authorizer_callback: object) -> None:  # type: ignore[override]
         if self._guarding:  # the guard itself is the authorizer
-            self._refuse("set_authorizer()", "A migration tried to replace the engine's guard.")
+            self._refuse("set_authorizer()")
         super().set_authorizer(authorizer_callback)  # type: ignore[arg-type]
 
     def set_progress_handler(self, progress_handler: object, n: int) -> None:  # type: ignore[override]
         if self._guarding:  # the engine's handler is how a running migration is cancelled
-            self._refuse(
-                "set_progress_handler()", "A migration tried to replace the engine's cancel check."
-            )
+            self._refuse("set_progress_handler()")
         super().set_progress_handler(progress_handler, n)  # type: ignore[arg-type]
 
     def executescript(self, sql_script: str) -> sqlite3.Cursor:  # type: ignore[override]

@@ -22,6 +22,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core import wording
+
 SUFFIX = ".upgrade-in-progress.json"
 MAX_NAME = 200  # a file name has 255 bytes; the temporary name adds a tag and a pid
 _TEMPORARY = re.compile(r"^(?P<note>.+)\.(?P<tag>[0-9a-f]{8})-(?P<pid>\d+)\.tmp$")
@@ -49,13 +51,7 @@ class InterruptedUpgrade:
 
     @property
     def text(self) -> str:
-        backup = f" The backup taken before it is {self.backup}." if self.backup else ""
-        return (
-            f"The last upgrade was cut short while migration {self.version:03d} "
-            f"({self.description}) was running. SQLite rolled that migration back, so the "
-            f"file is intact at the version shown.{backup} You can retry the upgrade, "
-            "or restore the backup."
-        )
+        return wording.interrupted(self)
 
 
 def write(db_path: Path, version: int, description: str, backup: Path | None) -> None:

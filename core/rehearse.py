@@ -17,10 +17,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from core import wording
 from core.cancel import CancelToken
 from core.connection import open_readonly
 from core.discovery import Catalog
-from core.errors import DatabaseUnusable, MigrationFailed, UpgradeCancelled
+from core.errors import ON_A_COPY, DatabaseUnusable, MigrationFailed, Refusal, UpgradeCancelled
 from core.events import Event, EventHandler, MigrationApplied, ignore_event
 from core.marker import process_alive
 from core.schema import columns, user_tables
@@ -56,21 +57,7 @@ class Rehearsal:
 
     @property
     def text(self) -> str:
-        untouched = "The real file was not touched."
-        if self.error:
-            return f"Rehearsal on a copy: {self.error} {untouched}"
-        n = len(self.steps)
-        done = f"{n} migration{'s' if n != 1 else ''}"
-        if self.cancelled:
-            return f"Rehearsal on a copy: stopped as asked after {done}. {untouched}"
-        if not self.steps:
-            return f"Rehearsal on a copy: nothing to do. {untouched}"
-        total = sum(s.seconds for s in self.steps)
-        return (
-            f"Rehearsal on a copy: {'all ' if n != 1 else ''}{done} would succeed "
-            f"(version {self.from_version} to {self.to_version}, {total * 1000:.0f} ms). "
-            f"{untouched}"
-        )
+        return wording.rehearsal(self)
 
 
 def rehearse_upgrade(
@@ -157,10 +144,7 @@ def _copy(original: Path, copy: Path) -> None:
 
 def _no_room(original: Path, folder: Path, why: str) -> DatabaseUnusable:
     return DatabaseUnusable(
-        original,
-        f"The rehearsal needs a copy of the file in the temporary folder {folder}, and it "
-        f"could not be made there ({why}). Free some space there or set TMPDIR to a folder "
-        "with room. The real file was not touched.",
+        original, Refusal.NO_ROOM_FOR_REHEARSAL, where=folder, detail=why, outcome=ON_A_COPY
     )
 
 

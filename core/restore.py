@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from core import marker
+from core import marker, wording
 from core.backup import (
     backup_name,
     claim,
@@ -36,7 +36,6 @@ from core.backup import (
     verify_backup,
 )
 from core.connection import (
-    LOCK_HINT,
     is_locked_error,
     open_readonly,
     open_readwrite,
@@ -44,22 +43,23 @@ from core.connection import (
 )
 from core.discovery import Catalog
 from core.errors import (
-    UNCHANGED,
     BackupFailed,
     DatabaseLocked,
     DatabaseUnusable,
     NotASocietyDatabase,
+    Outcome,
+    Refusal,
 )
 from core.events import EventHandler, Notice, ignore_event
 from core.schema import quote, table_exists
-from core.status import UPGRADABLE, State, inspect_database, is_writable
+from core.state import Action, State
+from core.status import inspect_database, is_writable
 from core.version import read_version
 
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 DEFAULT_LOCK_TIMEOUT = 10.0
 _BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 _CHUNK = 1 << 20
-_READABLE = (UPGRADABLE - {State.NEW}) | {State.TOO_NEW}  # copied into, under SQLite's locks
 
 
 @dataclass(frozen=True)
@@ -87,19 +87,7 @@ class FileSide:
 
     @property
     def text(self) -> str:
-        if self.changed_at is None:
-            return f"{self.path.name}: no file yet"
-        if self.version is None:
-            return f"{self.path.name}: can't be read, last changed {self.changed_at:%Y-%m-%d %H:%M}"
-        counts = ", ".join(
-            f"{n} {what}"
-            for n, what in ((self.residents, "residents"), (self.ledger_rows, "ledger rows"))
-            if n is not None
-        )
-        return (
-            f"{self.path.name}: version {self.version}, last changed "
-            f"{self.changed_at:%Y-%m-%d %H:%M}{', ' + counts if counts else ''}"
-        )
+        return wording.file_side(self)
 
 
 def describe_side(path: Path | str) -> FileSide:
@@ -178,37 +166,29 @@ def restore_backup(
     """Verify ``backup``, keep the current ``db_path`` aside, then put the backup in place."""
     source, db = Path(backup), _target(Path(db_path))
     checked = inspect_database(source, catalog)
-    if checked.state not in UPGRADABLE or checked.state is State.NEW:
-        raise BackupFailed(
-            source, f"{source.name} can't be restored: {checked.summary} {UNCHANGED}"
-        )
+    if not checked.state.allows(Action.RESTORE_FROM):
+        raise BackupFailed(source, Refusal.NOT_RESTORABLE, found=checked)
     if db.exists() and os.path.samefile(source, db):
-        raise BackupFailed(
-            source,
-            f"{source.name} is the database file itself; choose one of its backups. {UNCHANGED}",
-        )
+        raise BackupFailed(source, Refusal.RESTORE_ONTO_ITSELF)
     verify_backup(source)
     version = checked.current_version or 0
     current = inspect_database(db, catalog)
-    if current.state is State.LOCKED:
-        raise DatabaseLocked(db, f"{current.summary} {UNCHANGED}")
-    if current.state is State.NOT_SOCIETY:
-        raise NotASocietyDatabase(
-            db, f"{current.summary} A restore does not replace it. {UNCHANGED}"
-        )
+    if not current.state.allows(Action.RESTORE_OVER):  # held by, or of, another program
+        error = DatabaseLocked if current.state is State.LOCKED else NotASocietyDatabase
+        raise error(db, Refusal.WONT_REPLACE, found=current)
     if not is_writable(db):
         raise readonly_error(db)
     sides = restore_sides(source, db)
-    on_event(Notice(f"Restoring {sides[0].text}; in place of {sides[1].text}."))
-    if current.state in _READABLE:
+    on_event(Notice(wording.restoring(*sides)))
+    if current.state.allows(Action.COPY_INTO):
         kept: Path | None = _copy_into(source, db, on_event, lock_timeout)
     else:
         kept = _keep_exact_copy(db) if db.exists() else None
         if kept is not None:
-            on_event(Notice(f"The file being replaced was kept at {kept}."))
+            on_event(Notice(wording.kept_aside(kept)))
         _replace_damaged(source, db, kept)
     marker.clear(db)
-    on_event(Notice(f"Restored {source.name}: the database is back at version {version}."))
+    on_event(Notice(wording.restored(source, version)))
     return RestoreResult(version, kept)
 
 
@@ -250,29 +230,18 @@ def _copy_into(source: Path, db: Path, on_event: EventHandler, lock_timeout: flo
 
         src.backup(dst, pages=1, progress=each_step)  # a WAL destination stays WAL
     except _LockNotGiven as exc:
-        raise DatabaseLocked(
-            db,
-            f"Another program is using the database and did not let go within "
-            f"{lock_timeout:.0f} seconds. {LOCK_HINT}, then try again. {UNCHANGED}",
-        ) from exc
+        raise DatabaseLocked(db, Refusal.IN_USE, waited=lock_timeout) from exc
     except _KeepAsideFailed as exc:
         cause = exc.args[0]
-        reason = cause.message if isinstance(cause, BackupFailed) else _why(cause)
-        raise BackupFailed(
-            db,
-            f"The current file could not be kept aside in backups/ ({reason}), "
-            f"so nothing was restored. {UNCHANGED}",
-        ) from cause
+        reason = wording.cause(cause) if isinstance(cause, BackupFailed) else _why(cause)
+        raise BackupFailed(db, Refusal.KEEP_ASIDE_FAILED, detail=reason) from cause
     except sqlite3.Error as exc:
-        untouched = (
-            f"The database was not changed; a copy of it is at {kept[0]}." if kept else UNCHANGED
-        )
+        untouched = Outcome(kept_at=kept[0] if kept else None)
         if is_locked_error(exc):
-            raise DatabaseLocked(
-                db,
-                f"Another program is using the database. {LOCK_HINT}, then try again. {untouched}",
-            ) from exc
-        raise DatabaseUnusable(db, f"Restoring failed ({exc}). {untouched}") from exc
+            raise DatabaseLocked(db, Refusal.IN_USE, outcome=untouched) from exc
+        raise DatabaseUnusable(
+            db, Refusal.RESTORE_FAILED, detail=str(exc), outcome=untouched
+        ) from exc
     finally:
         dst.close()
         src.close()
@@ -298,7 +267,7 @@ def _keep_aside_locked(db: Path, raw: int, wal: bool, on_event: EventHandler) ->
     version = int.from_bytes(header[60:64], "big", signed=True)
     destination = default_backup_dir(db) / backup_name(db, version, replaced=True)
     kept = _write_private(destination, lambda out: _copy_fd(raw, out), db)
-    on_event(Notice(f"The file being replaced was kept at {kept}."))
+    on_event(Notice(wording.kept_aside(kept)))
     return kept
 
 
@@ -325,7 +294,7 @@ def _write_private(
         finally:
             os.close(out)
         if check and read_copy(partial)[0] != "ok":
-            raise BackupFailed(like, "the copy of the file being replaced failed its check")
+            raise BackupFailed(like, Refusal.KEPT_COPY_DAMAGED)
         copy_permissions(like, partial)
         return claim(partial, destination)
     finally:
@@ -343,11 +312,7 @@ def _keep_exact_copy(db: Path) -> Path:
             if extra.exists():
                 _write_side(kept.with_name(kept.name + side), _copy_file(extra), extra)
     except OSError as exc:
-        raise BackupFailed(
-            db,
-            f"The current file could not be kept aside in backups/ ({_why(exc)}), "
-            f"so nothing was restored. {UNCHANGED}",
-        ) from exc
+        raise BackupFailed(db, Refusal.KEEP_ASIDE_FAILED, detail=_why(exc)) from exc
     return kept
 
 
@@ -370,7 +335,7 @@ def _write_side(path: Path, write: Callable[[int], None], like: Path) -> None:
 
 def _replace_damaged(source: Path, db: Path, kept: Path | None) -> None:
     """For a damaged file: write a copy beside it, then swap it in atomically."""
-    untouched = f"The database was not changed; a copy of it is at {kept}." if kept else UNCHANGED
+    untouched = Outcome(kept_at=kept)
     mode = db.stat().st_mode & 0o777 if db.exists() else None
     partial = db.with_name(db.name + ".restoring")
     try:
@@ -381,7 +346,9 @@ def _replace_damaged(source: Path, db: Path, kept: Path | None) -> None:
             db.with_name(db.name + side).unlink(missing_ok=True)
         os.replace(partial, db)
     except OSError as exc:
-        raise DatabaseUnusable(db, f"Restoring failed ({_why(exc)}). {untouched}") from exc
+        raise DatabaseUnusable(
+            db, Refusal.RESTORE_FAILED, detail=_why(exc), outcome=untouched
+        ) from exc
     finally:
         partial.unlink(missing_ok=True)
 

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from core.discovery import load_catalog
-from core.errors import CatalogError
+from core.errors import CatalogError, CatalogProblem
 
 TEMPLATE = '''"""{description}
 
@@ -65,5 +65,5 @@ def new_migration(folder: Path, description: str) -> Path:
         with path.open("x", encoding="utf-8") as out:
             out.write(TEMPLATE.format(description=first_line(description)))
     except OSError as exc:
-        raise CatalogError(path, f"The migration {path} can't be written: {exc}.") from exc
+        raise CatalogError(path, CatalogProblem.CANT_WRITE, detail=str(exc)) from exc
     return path

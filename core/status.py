@@ -12,15 +12,14 @@ from __future__ import annotations
 import os
 import sqlite3
 from dataclasses import asdict, dataclass
-from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from core import marker
-from core.connection import LOCK_HINT, is_locked_error, open_readonly, recover_hot_journal
+from core import marker, wording
+from core.connection import is_locked_error, open_readonly, recover_hot_journal
 from core.discovery import Catalog
 from core.errors import (
-    UNCHANGED,
+    NO_FILE,
     BookkeepingNotOurs,
     DatabaseCorrupt,
     DatabaseLocked,
@@ -29,9 +28,11 @@ from core.errors import (
     DatabaseUnusable,
     NotADatabase,
     NotASocietyDatabase,
+    Refusal,
 )
 from core.marker import InterruptedUpgrade
 from core.schema import column_exists, user_tables
+from core.state import UPGRADABLE, Action, State
 from core.version import (
     HISTORY_COLUMNS,
     HISTORY_TABLE,
@@ -47,23 +48,22 @@ SQLITE_READONLY_ROLLBACK = 776  # extended code: a hot journal needs a writer
 # users or sessions is common to many programs and proves nothing.
 SOCIETY_MARKERS = {"residents": "flat_no", "ledger": "transaction_id"}
 
-
-class State(StrEnum):
-    MISSING = "missing"
-    UNREADABLE = "unreadable"
-    NOT_SQLITE = "not_sqlite"
-    CORRUPT = "corrupt"
-    NOT_SOCIETY = "not_society"
-    LOCKED = "locked"
-    NEW = "new"
-    UNVERSIONED = "unversioned"
-    PENDING = "pending"
-    UP_TO_DATE = "up_to_date"
-    TOO_NEW = "too_new"
-    NOT_OURS = "bookkeeping_not_ours"  # version or history not as this tool writes them
+__all__ = ["UPGRADABLE", "Action", "DatabaseStatus", "MigrationRow", "State", "inspect_database"]
 
 
-UPGRADABLE = frozenset({State.NEW, State.UNVERSIONED, State.PENDING, State.UP_TO_DATE})
+@dataclass(frozen=True)
+class Distrust:
+    """What in a file's version or history this tool never writes (so it won't touch it)."""
+
+    NEGATIVE_VERSION: ClassVar[str] = "negative version"
+    FOREIGN_HISTORY: ClassVar[str] = "foreign history"  # ``name`` is its kind: table, view
+    ODD_VERSIONS: ClassVar[str] = "odd versions"  # ``number`` rows
+    TRIGGER: ClassVar[str] = "trigger"  # ``name`` on the tool's ``table``
+
+    kind: str
+    number: int = 0
+    name: str = ""
+    table: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,14 +79,19 @@ class MigrationRow:
 
 @dataclass(frozen=True)
 class DatabaseStatus:
+    """What a look at the file found: facts only; :mod:`core.wording` says them."""
+
     path: Path
     state: State
     current_version: int | None
     latest_version: int
     migrations: tuple[MigrationRow, ...]
-    summary: str
     writable: bool = True
     interrupted: InterruptedUpgrade | None = None  # an upgrade cut short earlier
+    upgrading_elsewhere: bool = False  # another process is upgrading it right now
+    is_folder: bool = False  # MISSING: the path is a folder
+    read_error: str | None = None  # UNREADABLE: the system's words
+    distrust: Distrust | None = None  # NOT_OURS: what in its bookkeeping isn't this tool's
 
     @property
     def pending(self) -> tuple[MigrationRow, ...]:
@@ -96,10 +101,36 @@ class DatabaseStatus:
     def changed(self) -> tuple[MigrationRow, ...]:
         return tuple(m for m in self.migrations if m.changed_since_applied)
 
+    @property
+    def summary(self) -> str:
+        """The state in words, with the crash note when there is one."""
+        return wording.status_summary(self)
+
+    @property
+    def state_text(self) -> str:
+        """The state in words, without the crash note (a banner says that)."""
+        return wording.state_summary(self)
+
+    def can(self, action: Action) -> bool:
+        """Whether ``action`` is worth offering for this file as it is now.
+
+        The state's table (:meth:`State.allows`) and this file's own facts:
+        an upgrade needs pending migrations and write access, a rehearsal
+        pending migrations, putting a backup in its place write access.
+        """
+        if not self.state.allows(action):
+            return False
+        if action is Action.UPGRADE:
+            return bool(self.pending) and self.writable
+        if action is Action.REHEARSE:
+            return bool(self.pending)
+        return True
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["path"] = str(self.path)
         data["state"] = self.state.value
+        data["summary"] = self.summary
         return data
 
 
@@ -108,56 +139,35 @@ def inspect_database(path: Path | str, catalog: Catalog) -> DatabaseStatus:
     file = Path(path)
     latest = catalog.latest
 
-    def unusable(state: State, summary: str, version: int | None = None) -> DatabaseStatus:
-        return DatabaseStatus(file, state, version, latest, (), summary, writable=False)
+    def unusable(state: State, version: int | None = None, **facts: Any) -> DatabaseStatus:
+        return DatabaseStatus(file, state, version, latest, (), writable=False, **facts)
 
     if not file.exists():
-        return unusable(State.MISSING, f"There is no file at {file}.")
+        return unusable(State.MISSING)
     if file.is_dir():
-        return unusable(State.MISSING, f"{file} is a folder, not a database file.")
+        return unusable(State.MISSING, is_folder=True)
     try:
         with file.open("rb") as handle:
             header = handle.read(len(SQLITE_MAGIC))
     except OSError as exc:
-        return unusable(State.UNREADABLE, f"The file can't be read: {exc.strerror}.")
+        return unusable(State.UNREADABLE, read_error=exc.strerror)
     writable = is_writable(file)
     if not header:
         return _rows(file, State.NEW, 0, catalog, {}, writable)
     if header != SQLITE_MAGIC:
-        return unusable(State.NOT_SQLITE, "This file is not a database (it is not an SQLite file).")
+        return unusable(State.NOT_SQLITE)
     try:
         version, tables, history, society, distrust = _read_schema(file)
     except sqlite3.DatabaseError as exc:
-        if is_locked_error(exc):
-            return unusable(
-                State.LOCKED, f"Another program is writing to this database. {LOCK_HINT}."
-            )
-        return unusable(
-            State.CORRUPT,
-            "This SQLite file is damaged and can't be read. Restore it from a backup.",
-        )
+        return unusable(State.LOCKED if is_locked_error(exc) else State.CORRUPT)
     if not tables and version == 0:
         return _rows(file, State.NEW, 0, catalog, {}, writable)
     if not society:
-        return unusable(
-            State.NOT_SOCIETY,
-            "This is a database of some other program, not a Society Management database.",
-            version,
-        )
+        return unusable(State.NOT_SOCIETY, version)
     if distrust is not None:
-        return unusable(
-            State.NOT_OURS,
-            f"{distrust} Nothing will be done to this file; restore it from a backup, "
-            "or ask whoever changed it.",
-            version,
-        )
+        return unusable(State.NOT_OURS, version, distrust=distrust)
     if version > latest:
-        return unusable(
-            State.TOO_NEW,
-            f"This database is at version {version}, made by a newer version of the tool "
-            f"(this one knows up to {latest}). Nothing can be done here.",
-            version,
-        )
+        return unusable(State.TOO_NEW, version)
     if version == 0:
         state = State.UNVERSIONED
     elif version < latest:
@@ -167,7 +177,7 @@ def inspect_database(path: Path | str, catalog: Catalog) -> DatabaseStatus:
     return _rows(file, state, version, catalog, history, writable)
 
 
-def _read_schema(file: Path) -> tuple[int, set[str], dict, bool, str | None]:
+def _read_schema(file: Path) -> tuple[int, set[str], dict, bool, Distrust | None]:
     """Version, table names and history, read without writing.
 
     One exception: a hot journal left by a process killed while committing
@@ -183,7 +193,7 @@ def _read_schema(file: Path) -> tuple[int, set[str], dict, bool, str | None]:
     return _read_schema_readonly(file)
 
 
-def _read_schema_readonly(file: Path) -> tuple[int, set[str], dict, bool, str | None]:
+def _read_schema_readonly(file: Path) -> tuple[int, set[str], dict, bool, Distrust | None]:
     conn = open_readonly(file)
     try:
         version = read_version(conn)
@@ -200,7 +210,7 @@ def _read_schema_readonly(file: Path) -> tuple[int, set[str], dict, bool, str | 
         conn.close()
 
 
-def bookkeeping_problem(conn: sqlite3.Connection, version: int) -> str | None:
+def bookkeeping_problem(conn: sqlite3.Connection, version: int) -> Distrust | None:
     """Why the file's version or history can't be trusted, or None when they can.
 
     This tool only ever writes a version from 0 up, a ``migration_history``
@@ -208,11 +218,7 @@ def bookkeeping_problem(conn: sqlite3.Connection, version: int) -> str | None:
     engine's own writes must never run code the file brings.
     """
     if version < 0:
-        return (
-            f"This database's version number is {version}. A version is never negative: "
-            "it was set by hand or by another program, so which migrations it has can't "
-            "be known from it."
-        )
+        return Distrust(Distrust.NEGATIVE_VERSION, number=version)
     kind = conn.execute(
         "SELECT type FROM sqlite_schema WHERE lower(name) = ? AND type IN ('table', 'view')",
         (HISTORY_TABLE,),
@@ -220,27 +226,16 @@ def bookkeeping_problem(conn: sqlite3.Connection, version: int) -> str | None:
     if kind is not None:
         names = {str(r[1]).lower() for r in conn.execute(f"PRAGMA table_info({HISTORY_TABLE})")}
         if kind[0] != "table" or not names >= HISTORY_COLUMNS:
-            return (
-                f"This database has a {kind[0]} named {HISTORY_TABLE} that this tool didn't "
-                "make (it is not the tool's history table), so its history can't be read."
-            )
+            return Distrust(Distrust.FOREIGN_HISTORY, name=kind[0], table=HISTORY_TABLE)
         odd = conn.execute(
             f"SELECT count(*) FROM {HISTORY_TABLE} WHERE typeof(version) != 'integer'"
         ).fetchone()[0]
         if odd:
-            return (
-                f"This database's {HISTORY_TABLE} table has {odd} row{'s' if odd != 1 else ''} "
-                "whose version is empty or not a whole number; this tool never writes such "
-                "a row, so its history can't be trusted."
-            )
+            return Distrust(Distrust.ODD_VERSIONS, number=odd, table=HISTORY_TABLE)
     triggers = triggers_on_engine_tables(conn)
     if triggers:
         name, table = triggers[0]
-        return (
-            f"This database has a trigger ({name}) on the tool's own {table} table. It "
-            "would run its own code whenever the tool records a migration, so the tool "
-            "won't write to this file."
-        )
+        return Distrust(Distrust.TRIGGER, name=name, table=table)
     return None
 
 
@@ -267,28 +262,12 @@ def _rows(
                 changed_since_applied=bool(h and h.checksum and h.checksum != m.checksum),
             )
         )
-    pending = catalog.latest - version
-    summary = {
-        State.NEW: f"An empty database: upgrading sets it up as a new society database "
-        f"(version {catalog.latest}).",
-        State.UNVERSIONED: f"An unversioned database from an older install: {pending} "
-        f"migration{'s' if pending != 1 else ''} pending.",
-        State.PENDING: f"At version {version}: {pending} migration{'s' if pending != 1 else ''} "
-        "pending.",
-        State.UP_TO_DATE: f"Up to date at version {version}.",
-    }[state]
-    if not writable:
-        summary += " The file is read-only, so it can't be upgraded where it is."
     note = marker.read(file)
-    if note is not None and marker.running_elsewhere(note):
-        summary += " Another program is upgrading it right now."
-        note = None
-    elif note is not None and note.version <= version:
-        note = None  # that migration committed; the kill came after it and undid nothing
-    elif note is not None:
-        summary = f"{summary} {note.text}"
+    elsewhere = note is not None and marker.running_elsewhere(note)
+    if elsewhere or (note is not None and note.version <= version):
+        note = None  # running now, or that migration committed: the kill undid nothing
     return DatabaseStatus(
-        file, state, version, catalog.latest, tuple(rows), summary, writable, note
+        file, state, version, catalog.latest, tuple(rows), writable, note, elsewhere
     )
 
 
@@ -316,5 +295,7 @@ def require_upgradable(status: DatabaseStatus) -> None:
     if status.state is State.TOO_NEW:
         raise DatabaseTooNew(status.path, status.current_version or 0, status.latest_version)
     nothing_there = status.state is State.MISSING  # no file: "not changed" would puzzle
-    message = status.summary if nothing_there else f"{status.summary} {UNCHANGED}"
-    raise _ERRORS[status.state](status.path, message)
+    error = _ERRORS[status.state]
+    if nothing_there:
+        raise error(status.path, Refusal.STATE, found=status, outcome=NO_FILE)
+    raise error(status.path, Refusal.STATE, found=status)

@@ -14,15 +14,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from core import fkcheck
+from core import fkcheck, wording
 from core.cancel import CancelToken
 from core.connection import begin_immediate
 from core.discovery import Migration
 from core.errors import (
     DatabaseTooNew,
+    DatabaseUnusable,
     ForbiddenInMigration,
     MigrationError,
     MigrationFailed,
+    Refusal,
     UpgradeCancelled,
 )
 from core.events import EventHandler, MigrationRolledBack, Notice, StepInfo
@@ -63,7 +65,7 @@ def begin(
     """
 
     def say_waiting() -> None:
-        on_event(Notice("Another program is writing to this database; waiting for it to finish."))
+        on_event(Notice(wording.waiting_for_lock()))
 
     begin_immediate(conn, path, lock_timeout, say_waiting)
     try:
@@ -76,6 +78,9 @@ def begin(
     if version >= migration.version:
         conn.execute("ROLLBACK")
         return False
+    if version < migration.version - 1:  # set back (restored?) while we waited
+        conn.execute("ROLLBACK")
+        raise DatabaseUnusable(path, Refusal.VERSION_MOVED, detail=str(version))
     return True
 
 
@@ -124,12 +129,7 @@ def check(
         new = fkcheck.introduced(before, after)
         if new:
             raise ForeignKeyViolation(fkcheck.describe(new))
-        on_event(
-            Notice(
-                f"Found links to missing rows that were already in the file: "
-                f"{fkcheck.describe(after)}. They were left as they are."
-            )
-        )
+        on_event(Notice(wording.old_orphans(fkcheck.describe(after))))
     if cancel.interrupt_requested:  # "stop now" means this step too
         raise StepInterrupted
     baseline.step_committed(suspects, after)
@@ -175,7 +175,7 @@ class ForeignKeyViolation(Exception):
     """A migration left rows pointing at rows that don't exist."""
 
     def __str__(self) -> str:
-        return f"it would leave broken links between tables ({self.args[0]})"
+        return wording.broken_links(self.args[0])
 
 
 def _run_guarded(conn: EngineConnection, migration: Migration, cancel: CancelToken) -> WriteLog:
@@ -198,11 +198,8 @@ def _run_guarded(conn: EngineConnection, migration: Migration, cancel: CancelTok
 
 def _refusal(log: WriteLog) -> ForbiddenInMigration:
     if not log.denied or LOST_TRANSACTION in log.denied:
-        return ForbiddenInMigration(
-            "SQLite had already rolled it back after an error (such as a full disk) "
-            "that the migration caught and went on from"
-        )
-    return ForbiddenInMigration(f"it tried {log.denied[-1]}, which only the engine may do")
+        return ForbiddenInMigration(LOST_TRANSACTION, lost_transaction=True)
+    return ForbiddenInMigration(log.denied[-1])
 
 
 def _reason(exc: BaseException) -> str:

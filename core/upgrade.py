@@ -18,17 +18,20 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core import marker, step
+from core import marker, step, wording
 from core.backup import make_backup
 from core.cancel import CancelToken
-from core.connection import LOCK_HINT, is_locked_error, open_readwrite
+from core.connection import is_locked_error, open_readwrite
 from core.discovery import Catalog
 from core.errors import (
-    UNCHANGED,
     DatabaseCorrupt,
     DatabaseLocked,
     DatabaseUnusable,
     MigrationError,
+    MigrationFailed,
+    Outcome,
+    Refusal,
+    UpgradeCancelled,
 )
 from core.events import (
     EventHandler,
@@ -77,12 +80,7 @@ def upgrade_file(
         on_event(UpgradeFinished(plan.from_version, plan.from_version, 0))
         return UpgradeResult(plan.from_version, plan.from_version, ())
     for row in found.changed:
-        on_event(
-            Notice(
-                f"Migration {row.version:03d} was changed after it was applied to this file; "
-                "the file was upgraded by different code than this tool ships."
-            )
-        )
+        on_event(Notice(wording.changed_since_applied(row.version)))
     conn = _open(file, lock_timeout)
     progress = Progress(on_event, cancel or CancelToken(), catalog.latest, lock_timeout)
     try:
@@ -91,18 +89,15 @@ def upgrade_file(
         baseline.use_copy(saved)
         return run_steps(conn, file, plan, CrashNote(file, saved), progress, baseline)
     except MigrationError as exc:
-        if progress.applied and UNCHANGED in exc.message:  # say what did change
-            exc.message = exc.message.replace(UNCHANGED, _stopped_at(progress.applied))
-        raise
+        if not progress.applied or isinstance(exc, MigrationFailed | UpgradeCancelled):
+            raise
+        raise exc.after_steps(progress.versions) from exc  # say what did change
     except sqlite3.Error as exc:
-        outcome = _stopped_at(progress.applied) if progress.applied else UNCHANGED
+        outcome = Outcome(applied=progress.versions)
         if is_locked_error(exc):
-            raise DatabaseLocked(
-                file,
-                f"Another program is using the database. {LOCK_HINT}, then try again. {outcome}",
-            ) from exc
+            raise DatabaseLocked(file, Refusal.IN_USE, outcome=outcome) from exc
         raise DatabaseUnusable(
-            file, f"SQLite reported a problem with the file: {exc}. {outcome}"
+            file, Refusal.SQLITE_ERROR, detail=str(exc), outcome=outcome
         ) from exc
     finally:  # finish: any orderly end (done, failed, cancelled)
         conn.close()
@@ -113,7 +108,7 @@ def _open(file: Path, lock_timeout: float) -> EngineConnection:
     try:
         return open_readwrite(file, lock_timeout)
     except sqlite3.Error as exc:
-        raise DatabaseUnusable(file, f"The database can't be opened: {exc}. {UNCHANGED}") from exc
+        raise DatabaseUnusable(file, Refusal.CANT_OPEN, detail=str(exc)) from exc
 
 
 def prepare(
@@ -140,11 +135,7 @@ def check_intact(conn: sqlite3.Connection, file: Path) -> None:
             raise
         verdict = str(exc)
     if verdict != "ok":
-        raise DatabaseCorrupt(
-            file,
-            "This database is damaged (SQLite's consistency check failed), so it will not "
-            f"be upgraded. Restore it from a backup. {UNCHANGED}",
-        )
+        raise DatabaseCorrupt(file, Refusal.DAMAGED, detail=verdict)
 
 
 class CrashNote:
@@ -216,11 +207,6 @@ class Progress:
     lock_timeout: float
     applied: list[StepInfo] = field(default_factory=list)
 
-
-def _stopped_at(applied: list[StepInfo]) -> str:
-    n = len(applied)
-    return (
-        f"The upgrade stopped at version {applied[-1].version}: {n} migration"
-        f"{'s' if n != 1 else ''} had been applied before this, each one complete. "
-        "Run the upgrade again for the rest."
-    )
+    @property
+    def versions(self) -> tuple[int, ...]:
+        return tuple(info.version for info in self.applied)

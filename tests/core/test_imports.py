@@ -84,3 +84,7 @@ def test_core_never_imports_the_migrations_or_qt(path):
 def test_an_import_inside_a_function_counts():
     assert imported_modules("def f():\n    from core.api import upgrade\n") == {"core.api"}
     assert imported_modules("if TYPE_CHECKING:\n    import core.api\n") == set()
+
+
+def test_the_wording_module_is_a_leaf_every_module_may_use():
+    assert core_graph()["core.wording"] <= {"core.state", "core.reasons"}

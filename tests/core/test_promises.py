@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from helpers import snapshot
 from helpers.migration_files import SHIPPED_COUNT, write_migration
+from helpers.sql import run_sql
 
 import core.backup
 from core import api
@@ -21,15 +22,6 @@ from core.schema import table_exists
 from core.version import HISTORY_TABLE
 
 NEXT = SHIPPED_COUNT + 1
-
-
-def run_sql(db: Path, *statements: str) -> None:
-    conn = sqlite3.connect(db, isolation_level=None)
-    try:
-        for statement in statements:
-            conn.execute(statement)
-    finally:
-        conn.close()
 
 
 def test_a_failing_history_row_rolls_back_the_migrations_ddl_and_keeps_the_version(

@@ -39,7 +39,9 @@ def test_a_lock_taken_between_steps_says_where_the_upgrade_stopped(legacy_db: Pa
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+    assert caught.value.outcome.applied == (1,) and caught.value.file_changed
     message = str(caught.value)
+    assert message == caught.value.args[0]
     assert "not changed" not in message
     assert "stopped at version 1" in message and "1 migration had been applied" in message
     assert version(legacy_db) == 1

@@ -1,0 +1,564 @@
+"""Every sentence staff read, made from facts, in this one module.
+
+The engine reports facts: results, errors (:mod:`core.errors`), events
+(:mod:`core.events`), a file's status (:mod:`core.status`). The CLI and the
+window turn them into words here, and only here, so that both say the same
+thing. Nothing edits a sentence after it is made, and nothing compares
+sentences to decide anything: decisions read the facts.
+
+Pure functions; at run time this imports nothing of ``core`` but the state
+table, so every other module may use it (the fact types are named for the
+type checker only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.reasons import CatalogProblem as P
+from core.reasons import Outcome
+from core.reasons import Refusal as R
+from core.state import State
+
+if TYPE_CHECKING:
+    from core.errors import CatalogError, DatabaseUnusable
+    from core.events import (
+        BackupDone,
+        BackupProgress,
+        BackupStarted,
+        MigrationApplied,
+        MigrationRolledBack,
+        MigrationStarted,
+        PlanReady,
+        UpgradeFinished,
+    )
+    from core.marker import InterruptedUpgrade
+    from core.plan import Plan
+    from core.rehearse import Rehearsal
+    from core.restore import BackupInfo, FileSide, RestoreResult
+    from core.status import DatabaseStatus, Distrust
+
+UNCHANGED = "The database file was not changed."
+LOCK_HINT = (
+    "Close the Society Management System (and any other program using this file), then try again."
+)
+UNTOUCHED_BY_REHEARSAL = "The real file was not touched."
+
+
+def count(n: int, noun: str) -> str:
+    """``1 migration``, ``2 migrations``, ``1 column``."""
+    return f"{n} {noun}{'s' if n != 1 else ''}"
+
+
+# --- What happened to the file ----------------------------------------------------
+
+
+def outcome(facts: Outcome) -> str:
+    """The sentence that ends every error: what the file is like now."""
+    if facts.applied:
+        return (
+            f"The upgrade stopped at version {facts.applied[-1]}: "
+            f"{count(len(facts.applied), 'migration')} had been applied before this, "
+            "each one complete. Run the upgrade again for the rest."
+        )
+    if facts.on_a_copy:
+        return UNTOUCHED_BY_REHEARSAL
+    if facts.kept_at is not None:
+        return f"The database was not changed; a copy of it is at {facts.kept_at}."
+    return UNCHANGED if facts.file_exists else ""
+
+
+def _with_outcome(problem: str, facts: Outcome) -> str:
+    return " ".join(part for part in (problem, outcome(facts)) if part)
+
+
+# --- A file's state ---------------------------------------------------------------
+
+
+def state_summary(status: DatabaseStatus) -> str:
+    """Where the file stands, in one or two sentences (the crash note apart)."""
+    version, latest = status.current_version or 0, status.latest_version
+    pending = latest - version
+    match status.state:
+        case State.MISSING if status.is_folder:
+            return f"{status.path} is a folder, not a database file."
+        case State.MISSING:
+            return f"There is no file at {status.path}."
+        case State.UNREADABLE:
+            return f"The file can't be read: {status.read_error}."
+        case State.NOT_SQLITE:
+            return "This file is not a database (it is not an SQLite file)."
+        case State.CORRUPT:
+            return "This SQLite file is damaged and can't be read. Restore it from a backup."
+        case State.NOT_SOCIETY:
+            return "This is a database of some other program, not a Society Management database."
+        case State.LOCKED:
+            return f"Another program is writing to this database. {LOCK_HINT}"
+        case State.NOT_OURS if status.distrust is not None:
+            return (
+                f"{distrust(status.distrust)} Nothing will be done to this file; restore it "
+                "from a backup, or ask whoever changed it."
+            )
+        case State.TOO_NEW:
+            return (
+                f"This database is at version {version}, made by a newer version of the tool "
+                f"(this one knows up to {latest})."
+            )
+        case State.NEW:
+            text = (
+                "An empty database: upgrading sets it up as a new society database "
+                f"(version {latest})."
+            )
+        case State.UNVERSIONED:
+            text = (
+                "An unversioned database from an older install: "
+                f"{count(pending, 'migration')} pending."
+            )
+        case State.PENDING:
+            text = f"At version {version}: {count(pending, 'migration')} pending."
+        case _:
+            text = f"Up to date at version {version}."
+    if not status.writable:
+        text += " The file is read-only, so it can't be upgraded where it is."
+    if status.upgrading_elsewhere:
+        text += " Another program is upgrading it right now."
+    return text
+
+
+def distrust(facts: Distrust) -> str:
+    """What in a file's bookkeeping this tool never writes, in words."""
+    if facts.kind == facts.NEGATIVE_VERSION:
+        return (
+            f"This database's version number is {facts.number}. A version is never negative: "
+            "it was set by hand or by another program, so which migrations it has can't "
+            "be known from it."
+        )
+    if facts.kind == facts.FOREIGN_HISTORY:
+        return (
+            f"This database has a {facts.name} named {facts.table} that this tool didn't "
+            "make (it is not the tool's history table), so its history can't be read."
+        )
+    if facts.kind == facts.ODD_VERSIONS:
+        return (
+            f"This database's {facts.table} table has {count(facts.number, 'row')} "
+            "whose version is empty or not a whole number; this tool never writes such "
+            "a row, so its history can't be trusted."
+        )
+    return (
+        f"This database has a trigger ({facts.name}) on the tool's own {facts.table} table. "
+        "It would run its own code whenever the tool records a migration, so the tool "
+        "won't write to this file."
+    )
+
+
+def status_summary(status: DatabaseStatus) -> str:
+    """The state and, after a crash, what was cut short."""
+    if status.interrupted is None:
+        return state_summary(status)
+    return f"{state_summary(status)} {interrupted(status.interrupted)}"
+
+
+def interrupted(note: InterruptedUpgrade) -> str:
+    backup = f" The backup taken before it is {note.backup}." if note.backup else ""
+    return (
+        f"The last upgrade was cut short while migration {note.version:03d} "
+        f"({note.description}) was running. SQLite rolled that migration back, so the "
+        f"file is intact at the version shown.{backup} You can retry the upgrade, "
+        "or restore the backup."
+    )
+
+
+def changed_since_applied(version: int) -> str:
+    return (
+        f"Migration {version:03d} was changed after it was applied to this file; "
+        "the file was upgraded by different code than this tool ships."
+    )
+
+
+CHANGED_WARNING = (
+    "Warning: the file of an applied migration has changed since it ran; "
+    "the database was upgraded by different code than this tool ships."
+)
+
+
+def status_report(status: DatabaseStatus) -> str:
+    """The command line's ``status``: the file, its version, and every migration."""
+    lines = [
+        f"Database: {status.path}",
+        f"Version:  {status.current_version} (latest {status.latest_version})",
+        f"State:    {status_summary(status)}",
+        "",
+    ]
+    for row in status.migrations:
+        when = (row.applied_at or "date not recorded") if row.status == "applied" else ""
+        mark = "  CHANGED SINCE APPLIED" if row.changed_since_applied else ""
+        lines.append(f"  {row.version:03d}  {row.status:<8} {when:<26} {row.description}{mark}")
+    if status.changed:
+        lines += ["", CHANGED_WARNING]
+    return "\n".join(lines)
+
+
+# --- Plans and results ------------------------------------------------------------
+
+
+def plan(facts: Plan) -> str:
+    return _plan(facts.from_version, facts.to_version, len(facts.steps))
+
+
+def _plan(current: int, target: int, steps: int) -> str:
+    if not steps:
+        return f"The database is at version {current}; nothing to do."
+    return (
+        f"The database is at version {current}; "
+        f"{count(steps, 'migration')} will bring it to version {target}."
+    )
+
+
+def backup_kept(path: Path) -> str:
+    return f"Backup: {path}"
+
+
+def stopped_as_asked(version: int) -> str:
+    return (
+        f"Stopped at version {version} as asked; every migration applied is complete. "
+        "Run the upgrade again for the rest."
+    )
+
+
+def restored(backup: Path, version: int) -> str:
+    return f"Restored {backup.name}: the database is back at version {version}."
+
+
+def replaced_kept(result: RestoreResult) -> str:
+    """Where the file a restore replaced is kept ("" when there was none)."""
+    if result.replaced_kept_at is None:
+        return ""
+    return f"The file that was replaced is kept at {result.replaced_kept_at}"
+
+
+def restoring(backup: FileSide, replaced: FileSide) -> str:
+    return f"Restoring {file_side(backup)}; in place of {file_side(replaced)}."
+
+
+def file_side(side: FileSide) -> str:
+    """One side of a restore, as a person tells files apart: version, when, how much."""
+    if side.changed_at is None:
+        return f"{side.path.name}: no file yet"
+    if side.version is None:
+        return f"{side.path.name}: can't be read, last changed {side.changed_at:%Y-%m-%d %H:%M}"
+    counts = ", ".join(
+        f"{n} {what}"
+        for n, what in ((side.residents, "residents"), (side.ledger_rows, "ledger rows"))
+        if n is not None
+    )
+    return (
+        f"{side.path.name}: version {side.version}, last changed "
+        f"{side.changed_at:%Y-%m-%d %H:%M}{', ' + counts if counts else ''}"
+    )
+
+
+def kept_aside(path: Path) -> str:
+    return f"The file being replaced was kept at {path}."
+
+
+def rehearsal(report: Rehearsal) -> str:
+    if report.error:
+        return f"Rehearsal on a copy: {report.error} {UNTOUCHED_BY_REHEARSAL}"
+    n = len(report.steps)
+    done = count(n, "migration")
+    if report.cancelled:
+        return f"Rehearsal on a copy: stopped as asked after {done}. {UNTOUCHED_BY_REHEARSAL}"
+    if not report.steps:
+        return f"Rehearsal on a copy: nothing to do. {UNTOUCHED_BY_REHEARSAL}"
+    total = sum(s.seconds for s in report.steps)
+    return (
+        f"Rehearsal on a copy: {'all ' if n != 1 else ''}{done} would succeed "
+        f"(version {report.from_version} to {report.to_version}, {total * 1000:.0f} ms). "
+        f"{UNTOUCHED_BY_REHEARSAL}"
+    )
+
+
+def table_columns(table: str, names: Iterable[str]) -> str:
+    """``residents (3 columns): flat_no, name, phone`` (one table of a schema)."""
+    cols = list(names)
+    return f"{table} ({count(len(cols), 'column')}): {', '.join(cols)}"
+
+
+def no_backups(db: Path, folder: Path) -> str:
+    return f"No backups of {db.name} in {folder}."
+
+
+def backup_line(item: BackupInfo) -> str:
+    """One backup in a list: when, which version, where."""
+    version = "unreadable" if item.version is None else f"version {item.version}"
+    return f"{item.taken_at:%Y-%m-%d %H:%M}  {version:<12} {item.path}"
+
+
+INTERRUPTED = "Interrupted. Any migration that was running was rolled back."
+
+
+# --- Events -----------------------------------------------------------------------
+
+
+def plan_ready(event: PlanReady) -> str:
+    return _plan(event.current_version, event.target_version, len(event.steps))
+
+
+def waiting_for_lock() -> str:
+    return "Another program is writing to this database; waiting for it to finish."
+
+
+def old_orphans(described: str) -> str:
+    return (
+        f"Found links to missing rows that were already in the file: {described}. "
+        "They were left as they are."
+    )
+
+
+def broken_links(described: str) -> str:
+    return f"it would leave broken links between tables ({described})"
+
+
+def links(violations: Iterable[tuple[str, str, int]]) -> str:
+    """``3 rows in ledger point to missing residents rows; ...``."""
+    return "; ".join(
+        f"{count(n, 'row')} in {child} point to missing {parent} rows"
+        for child, parent, n in violations
+    )
+
+
+def backup_started(event: BackupStarted) -> str:
+    return f"Making a safety copy of the database: {event.destination}"
+
+
+def backup_progress(event: BackupProgress) -> str:
+    return f"Safety copy: {event.pages_done} of {event.pages_total} pages copied."
+
+
+def backup_done(event: BackupDone) -> str:
+    return f"Safety copy made and checked: {event.destination}"
+
+
+def migration_started(event: MigrationStarted) -> str:
+    return (
+        f"Applying migration {event.step.version:03d} "
+        f"({event.index} of {event.total}): {event.step.description}"
+    )
+
+
+def migration_applied(event: MigrationApplied) -> str:
+    return (
+        f"Applied migration {event.step.version:03d} in {event.seconds * 1000:.0f} ms; "
+        f"the database is now at version {event.step.version}."
+    )
+
+
+def migration_rolled_back(event: MigrationRolledBack) -> str:
+    if event.cancelled:
+        what = "was cancelled"
+        return (
+            f"Migration {event.step.version:03d} ({event.step.description}) {what}. "
+            f"It was rolled back; the database is still at version {event.version_now}."
+        )
+    return rolled_back(event.step.version, event.step.description, event.reason, event.version_now)
+
+
+def upgrade_finished(event: UpgradeFinished) -> str:
+    if event.cancelled:
+        return f"Upgrade stopped at version {event.to_version} as asked."
+    if event.applied == 0:
+        return f"The database is up to date at version {event.to_version}."
+    return (
+        f"Upgrade finished: version {event.from_version} to {event.to_version}, "
+        f"{count(event.applied, 'migration')} applied."
+    )
+
+
+# --- Errors -----------------------------------------------------------------------
+
+
+def rolled_back(version: int, description: str, reason: str, version_now: int) -> str:
+    return (
+        f"Migration {version:03d} ({description}) failed: {reason}. "
+        f"It was rolled back; the database is still at version {version_now}."
+    )
+
+
+def cancelled(version_now: int) -> str:
+    return (
+        f"The upgrade was cancelled. The database is at version {version_now}; "
+        "nothing was left half done."
+    )
+
+
+def _too_new(version: int, latest: int) -> str:
+    return (
+        f"This database is at version {version}, newer than this tool knows "
+        f"(it knows up to version {latest}). It was upgraded by a newer version of "
+        "the Society Management System; use that version."
+    )
+
+
+def too_new(version: int, latest: int, facts: Outcome) -> str:
+    return _with_outcome(_too_new(version, latest), facts)
+
+
+_FORBIDDEN_CALLS = {
+    "commit()": "A migration called commit(). The engine commits each migration itself, "
+    "together with its version number, so that it is all or nothing",
+    "rollback()": "A migration called rollback(). Raise an exception instead; "
+    "the engine then rolls the whole migration back",
+    "close()": "A migration called close(); the engine owns the connection",
+    "set_authorizer()": "A migration tried to replace the engine's guard",
+    "set_progress_handler()": "A migration tried to replace the engine's cancel check",
+}
+
+
+def forbidden(what: str, lost_transaction: bool) -> str:
+    """Why a migration was stopped by the guard (the reason inside "failed: ...")."""
+    if lost_transaction:
+        return (
+            "SQLite had already rolled it back after an error (such as a full disk) "
+            "that the migration caught and went on from"
+        )
+    return _FORBIDDEN_CALLS.get(what, f"it tried {what}, which only the engine may do")
+
+
+def unusable(exc: DatabaseUnusable) -> str:
+    """A refusal: what is wrong with the file (or its copy), then what it is like now."""
+    path, detail, where = exc.path, exc.detail, exc.where
+    match exc.refusal:
+        case R.STATE if exc.found is not None:
+            problem = state_summary(exc.found)
+        case R.READ_ONLY:
+            problem = (
+                f"The database file or its folder can't be written ({path}). Copy it to a "
+                "folder you can write to, or ask for write access."
+            )
+        case R.IN_USE if exc.waited is not None:
+            problem = (
+                "Another program is using the database and did not let go within "
+                f"{exc.waited:.0f} seconds. {LOCK_HINT}"
+            )
+        case R.IN_USE:
+            problem = f"Another program is using the database. {LOCK_HINT}"
+        case R.DAMAGED:
+            problem = (
+                "This database is damaged (SQLite's consistency check failed), so it will "
+                "not be upgraded. Restore it from a backup."
+            )
+        case R.DAMAGED_COPY:
+            problem = (
+                "This database is damaged (SQLite's consistency check failed on a fresh "
+                "copy of it), so it will not be upgraded. Restore it from a backup."
+            )
+        case R.CANT_CREATE:
+            problem = f"The database {path} can't be created there ({detail})."
+        case R.CANT_OPEN:
+            problem = f"The database can't be opened: {detail}."
+        case R.SQLITE_ERROR:
+            problem = f"SQLite reported a problem with the file: {detail}."
+        case R.NOTHING_TO_BACK_UP:
+            problem = f"There is nothing to back up in {path}."
+        case R.VERSION_MOVED:
+            problem = (
+                f"Another program set the database back to version {detail} while this "
+                "upgrade waited for it."
+            )
+        case R.BACKUP_FOLDER:
+            problem = _no_copy(f"the folder {where} can't be created ({detail})")
+        case R.BACKUP_WRITE:
+            problem = _no_copy(f"writing {where} failed ({detail})")
+        case R.NO_SPACE:
+            needed, free = exc.space_mb or (0, 0)
+            problem = _no_copy(
+                f"there is not enough free space in {where} for the backup "
+                f"({needed} MB needed, {free} MB free)"
+            )
+        case R.COPY_DIFFERS:
+            problem = _no_copy("the copy does not hold the same rows as the database")
+        case R.BACKUP_DAMAGED:
+            problem = f"The backup {path.name} is damaged ({detail})."
+        case R.NOT_RESTORABLE:
+            found = state_summary(exc.found) if exc.found is not None else detail
+            problem = f"{path.name} can't be restored: {found}"
+        case R.KEEP_ASIDE_FAILED:
+            problem = (
+                f"The current file could not be kept aside in backups/ ({detail}), "
+                "so nothing was restored."
+            )
+        case R.KEPT_COPY_DAMAGED:
+            problem = f"The copy of the file being replaced failed its check ({path.name})."
+        case R.RESTORE_ONTO_ITSELF:
+            problem = f"{path.name} is the database file itself; choose one of its backups."
+        case R.WONT_REPLACE if exc.found is not None and exc.found.state is State.LOCKED:
+            problem = state_summary(exc.found)
+        case R.WONT_REPLACE if exc.found is not None:
+            problem = f"{state_summary(exc.found)} A restore does not replace it."
+        case R.NO_ROOM_FOR_REHEARSAL:
+            problem = (
+                f"The rehearsal needs a copy of the file in the temporary folder {where}, and "
+                f"it could not be made there ({detail}). Free some space there or set TMPDIR "
+                "to a folder with room."
+            )
+        case R.RESTORE_FAILED:
+            problem = f"Restoring failed ({detail})."
+        case _:
+            problem = f"The database can't be used ({exc.refusal})."
+    return _with_outcome(problem, exc.outcome)
+
+
+def cause(exc: DatabaseUnusable) -> str:
+    """A refusal as the reason inside another sentence ("... kept aside (reason)")."""
+    if exc.refusal is R.KEPT_COPY_DAMAGED:
+        return "the copy of the file being replaced failed its check"
+    return str(exc)
+
+
+def _no_copy(reason: str) -> str:
+    return f"The safety copy could not be made: {reason}. Nothing was migrated."
+
+
+def catalog_problem(exc: CatalogError) -> str:
+    name = exc.path.name
+    match exc.problem:
+        case P.NO_FOLDER:
+            return f"The migrations folder {exc.path} does not exist."
+        case P.BAD_NAME:
+            return (
+                f"The migration file name {name!r} is not of the form "
+                "NNN_snake_name.py (three or more digits, then lower-case words)."
+            )
+        case P.DUPLICATE:
+            other = exc.other.name if exc.other else "?"
+            return f"Two migrations have the number {exc.expected}: {other} and {name}."
+        case P.GAP:
+            return (
+                f"Migration numbers must run 1, 2, 3, ... without gaps; "
+                f"{name} comes where number {exc.expected} is missing."
+            )
+        case P.CANT_LOAD:
+            return f"The migration {name} could not be loaded."
+        case P.IMPORT_FAILED:
+            return f"The migration {name} could not be imported: {exc.detail}."
+        case P.CANT_WRITE:
+            return f"The migration {exc.path} can't be written: {exc.detail}."
+        case P.NOT_PLAIN:
+            return (
+                f"The migration {name} defines upgrade as {exc.detail}; it must be a plain "
+                "function (def upgrade(conn):), or nothing in it would run."
+            )
+        case P.FAILS_ON_EMPTY:
+            return (
+                f"Migration {name} fails on an empty database ({exc.detail}), "
+                f"so the schema of version {exc.expected} can't be known."
+            )
+        case _:
+            return f"The migration {name} has no upgrade(conn) function."
+
+
+def catalog_unusable(exc: CatalogError) -> str:
+    """The command line's and the window's heading for a broken migrations folder."""
+    return f"The migrations are not usable: {exc}"
