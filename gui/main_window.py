@@ -17,7 +17,7 @@ it asks first and says at the end, is one module of :mod:`gui.jobs`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -73,9 +73,12 @@ class MainWindow(QMainWindow):
     upgrade_finished = Signal(bool)
     job_finished = Signal(object)
 
-    def __init__(self, migrations_dir: Path | str | None = None) -> None:
+    def __init__(
+        self, migrations_dir: Path | str | None = None, jobs: Sequence[JobSpec] = JOBS
+    ) -> None:
         super().__init__()
         self.migrations_dir = migrations_dir
+        self.job_specs = tuple(jobs)  # the window's jobs, in the order of their buttons
         self.confirm: Confirm = self._ask
         self.background = Background(self)
         self._settings = Settings()
@@ -95,7 +98,7 @@ class MainWindow(QMainWindow):
         self.reload_action = make_action(self, "reload", self._on_reload_action_triggered)
         self.job_actions: dict[str, QAction] = {
             job.key: make_action(self, job.action, partial(self._on_job_action_triggered, job))
-            for job in JOBS
+            for job in self.job_specs
         }
         self.cancel_action = make_action(self, "cancel", self._on_cancel_action_triggered)
         self.quit_action = make_action(self, "quit", self.close)
@@ -115,6 +118,7 @@ class MainWindow(QMainWindow):
         self.jobs.details.connect(self.log.add_details)
         self.jobs.row_mark.connect(self.model.apply_mark)
         self.jobs.row_mark.connect(body.follow_row)
+        self.jobs.started.connect(self._on_jobs_started)
         self.jobs.ended.connect(self._on_jobs_ended)
         fill_menu_bar(self.menuBar(), self)
         self.help = HelpMenu(self, self)
@@ -332,10 +336,12 @@ class MainWindow(QMainWindow):
         self.progress_view.say(text)
 
     def start_job(self, run: Run) -> None:
-        if self.is_busy:
-            return
+        if not self.is_busy:
+            self.jobs.start(run)
+
+    @Slot(object)
+    def _on_jobs_started(self, job: JobSpec) -> None:
         self.cancel_action.setText("&Cancel")
-        self.jobs.start(run)
         self._update_actions()
 
     @Slot()
@@ -367,7 +373,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         busy = self.is_busy
         file = self.file_view()
-        for job in JOBS:
+        for job in self.job_specs:
             on = not busy and not self._checking and job.enabled(file)
             self.job_actions[job.key].setEnabled(on)
         self.open_action.setEnabled(not busy)

@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.jobs import JOBS
-from gui.jobs.spec import ActionText, Place
+from gui.jobs.spec import ActionText, JobSpec, Place
 from gui.log_panel import LogPanel
 from gui.migrations_model import DESCRIPTION, Mark, MigrationsModel, RowMark
 from gui.named import named
@@ -82,7 +81,9 @@ class WindowActions(Protocol):
     @property
     def recent_menu(self) -> QMenu: ...
     @property
-    def job_actions(self) -> dict[str, QAction]:  # by job key, in the order of ``JOBS``
+    def job_specs(self) -> tuple[JobSpec, ...]: ...
+    @property
+    def job_actions(self) -> dict[str, QAction]:  # by job key
         ...
 
 
@@ -93,7 +94,7 @@ def job_rows(actions: WindowActions) -> tuple[JobRow, JobRow]:
     """The jobs' (key, action) pairs: those placed before Cancel, and those after it."""
     before: JobRow = []
     after: JobRow = []
-    for job in JOBS:
+    for job in actions.job_specs:
         pair = (job.key, actions.job_actions[job.key])
         (before if job.place is Place.MIGRATIONS else after).append(pair)
     return before, after

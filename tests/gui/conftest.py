@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
 from gui_helpers import UPGRADE_TIMEOUT_MS, Answers
 from PySide6.QtCore import QSettings
 
+from gui.jobs import JOBS
+from gui.jobs.spec import JobSpec
 from gui.main_window import MainWindow
 
 
@@ -25,8 +27,8 @@ def make_window(qtbot) -> Iterator[Callable[..., MainWindow]]:
     """Build windows whose job is always over (rolled back if need be) at teardown."""
     windows: list[MainWindow] = []
 
-    def make(migrations_dir: Path | None = None) -> MainWindow:
-        window = MainWindow(migrations_dir=migrations_dir)
+    def make(migrations_dir: Path | None = None, jobs: Sequence[JobSpec] = JOBS) -> MainWindow:
+        window = MainWindow(migrations_dir=migrations_dir, jobs=jobs)
         window.confirm = Answers()
         qtbot.addWidget(window)
         windows.append(window)

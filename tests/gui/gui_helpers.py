@@ -124,6 +124,32 @@ def user_version(path: Path) -> int:
         conn.close()
 
 
+class Offered:
+    """What the window offers at the moment its job starts (``jobs.started``).
+
+    A quick job may be over before a test looks, so the look is taken then.
+    """
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.seen: list[dict[str, bool]] = []
+        window.jobs.started.connect(self._on_jobs_started)
+
+    def _on_jobs_started(self, job: object) -> None:
+        window = self.window
+        actions = {"open": window.open_action, "reload": window.reload_action}
+        actions |= window.job_actions
+        seen = {name: action.isEnabled() for name, action in actions.items()}
+        seen["restore dialog"] = window.open_restore_dialog() is not None
+        self.seen.append(seen)
+
+    @property
+    def only(self) -> dict[str, bool]:
+        """What was offered when the one job started."""
+        assert len(self.seen) == 1, self.seen
+        return self.seen[0]
+
+
 def settle(qtbot, window: MainWindow) -> None:
     """Wait (bounded) until the window has shown its look at the file: no more "Checking…"."""
     qtbot.waitUntil(lambda: not window.is_checking, timeout=CHECK_TIMEOUT_MS)
