@@ -112,38 +112,3 @@ def user_tables(conn: sqlite3.Connection) -> list[str]:
             "AND name NOT LIKE 'sqlite_%' ORDER BY name"
         )
     ]
-
-
-# ALTER TABLE can't add a column whose default is not a constant.
-_TIME_DEFAULTS = ("CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME")
-
-
-def ensure_table(conn: sqlite3.Connection, table: str, column_defs: dict[str, str]) -> None:
-    """Make ``table`` hold at least ``column_defs`` ({name: "TYPE constraints"}).
-
-    A missing table is created with exactly these columns, in this order. A
-    table already there (made by hand or by another tool) keeps its rows and
-    any extra columns, and gets each column it lacks. Two things ALTER TABLE
-    can't add are left as the file has them: a primary key (the table keeps its
-    rowid) and a time default (the column is added without it; the app writes
-    the time itself, and old rows get NULL, "not known").
-    """
-    if not table_exists(conn, table):
-        body = ", ".join(f"{quote(name)} {spec}" for name, spec in column_defs.items())
-        conn.execute(f"CREATE TABLE {quote(table)} ({body})")
-        return
-    for name, spec in column_defs.items():
-        if "PRIMARY KEY" in spec.upper():
-            continue
-        add_column_if_missing(conn, table, name, _addable(spec))
-
-
-def _addable(spec: str) -> str:
-    """``spec`` without a non-constant DEFAULT, which ALTER TABLE refuses."""
-    upper = spec.upper()
-    for default in _TIME_DEFAULTS:
-        marker = f"DEFAULT {default}"
-        if marker in upper:
-            start = upper.index(marker)
-            return (spec[:start] + spec[start + len(marker) :]).strip()
-    return spec

@@ -1,9 +1,10 @@
-"""Every file a migration may meet, by name: each shape ``samples.legacy`` builds,
-files the app's own manager numbered 1 to 9, and files where some of the newest
-app's schema was already made another way.
+"""Every file a migration may meet, by name: the realistic starting points of
+``samples.testing`` (each shape ``samples.legacy`` builds, the prototype at
+version 4, files the app's own manager numbered 1 to 9), and files where some
+of the newest app's schema was already made another way.
 
-Tests iterate over :data:`STARTING_POINTS`, so a shape added to
-``samples.legacy.Shape`` is covered without touching them. The drifted files
+Tests iterate over :data:`STARTING_POINTS`, so a starting point added there is
+covered without touching them. The drifted files
 stand for installs that ran the app's own, unpublished migration manager or
 were changed by hand: the table already there, only some of its columns, and
 hand-made extras (with values) beside them.
@@ -17,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from samples.legacy import APP_MANAGER_STEPS, Shape, build, build_numbered_by_app_manager
+from samples.legacy import APP_MANAGER_STEPS, Shape, build
+from samples.testing import starting_points
 
 Builder = Callable[[Path], Path]
 
@@ -63,20 +65,6 @@ DRIFTS: dict[str, list[str]] = {
 }
 
 
-def _shape_builder(shape: Shape) -> Builder:
-    def make(path: Path) -> Path:
-        return build(path, shape, residents=12, ledger_rows=60)
-
-    return make
-
-
-def _numbered_builder(number: int) -> Builder:
-    def make(path: Path) -> Path:
-        return build_numbered_by_app_manager(path, number, residents=12, ledger_rows=60)
-
-    return make
-
-
 def _drift_builder(statements: list[str]) -> Builder:
     def make(path: Path) -> Path:
         build(path, Shape.MERGED_BY_HAND, residents=12, ledger_rows=60)
@@ -94,8 +82,7 @@ def _drift_builder(statements: list[str]) -> Builder:
 
 
 STARTING_POINTS: dict[str, Builder] = {
-    **{str(shape): _shape_builder(shape) for shape in Shape},
-    **{f"numbered_{n}_by_the_apps_manager": _numbered_builder(n) for n in APP_MANAGER_STEPS},
+    **starting_points(residents=12, ledger_rows=60),
     **{name: _drift_builder(statements) for name, statements in DRIFTS.items()},
 }
 
@@ -103,9 +90,7 @@ STARTING_POINTS: dict[str, Builder] = {
 # schema (issue 9, "Files versioned by someone else"); until it does, it skips
 # our migrations on their number's word. Strict: once adoption is wired into the
 # upgrade these pass, the mark fails the run, and this set is emptied.
-AWAITING_ADOPTION = {
-    f"numbered_{n}_by_the_apps_manager" for n in APP_MANAGER_STEPS if n not in (1, 4)
-}
+AWAITING_ADOPTION = {f"app_manager_{n}" for n in APP_MANAGER_STEPS if n not in (1, 4)}
 
 
 def params(*, settled_only: bool = False) -> list:

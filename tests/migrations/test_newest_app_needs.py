@@ -23,6 +23,7 @@ from helpers import snapshot, starting_points
 from helpers.starting_points import DRIFTS, STARTING_POINTS
 
 from core import api
+from samples.testing import compare_with_latest
 
 NEWEST_APP_NEEDS: dict[str, tuple[str, ...]] = {
     "residents": (
@@ -133,6 +134,12 @@ def test_the_defaults_the_app_leans_on(tmp_path, name):
         conn.close()
 
 
+@pytest.mark.parametrize("name", starting_points.params())
+def test_check_finds_nothing_the_latest_version_lacks(tmp_path, name):
+    """Extras (hand-made columns and tables) are listed apart and are fine."""
+    assert compare_with_latest(upgraded(tmp_path, name)).differences == ()
+
+
 def test_a_new_file_gets_rule_times_and_login_off_by_default(tmp_path):
     """On a file the migrations created, a new rule and a new user need no times or flags."""
     db = upgraded(tmp_path, "empty_file")
@@ -157,3 +164,28 @@ def test_what_an_install_already_had_is_kept_with_its_values(tmp_path, name):
     api.upgrade(db, backup=False)
     after = {t: snapshot.rows(db, t, cols) for t, cols in before_columns.items()}
     snapshot.assert_same_rows(before_rows, after)
+
+
+def test_a_table_an_install_made_without_links_or_times_is_brought_to_the_definition(tmp_path):
+    """What ALTER TABLE can't add (a foreign key, a time default) comes by a rebuild."""
+    for name in ("vehicles_partly_with_extras", "matching_rules_without_times"):
+        STARTING_POINTS[name](tmp_path / f"{name}.db")
+        api.upgrade(tmp_path / f"{name}.db", backup=False)
+    conn = sqlite3.connect(tmp_path / "vehicles_partly_with_extras.db")
+    try:
+        links = conn.execute("PRAGMA foreign_key_list(vehicles)").fetchall()
+        assert [(r[2], r[3], r[4]) for r in links] == [("residents", "resident_id", "id")]
+        assert conn.execute("SELECT sticker_no, status FROM vehicles").fetchall() == [
+            ("S-17", "Active")
+        ]
+    finally:
+        conn.close()
+    conn = sqlite3.connect(tmp_path / "matching_rules_without_times.db")
+    try:
+        old = conn.execute("SELECT created_at, updated_at FROM matching_rules").fetchone()
+        assert old == (None, None)  # not known, rather than the moment of the upgrade
+        conn.execute("INSERT INTO matching_rules (name, priority) VALUES ('New', 50)")
+        new = conn.execute("SELECT created_at, updated_at FROM matching_rules WHERE name = 'New'")
+        assert all(new.fetchone())
+    finally:
+        conn.close()
