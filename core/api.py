@@ -100,8 +100,15 @@ def ensure_current(
     """
     file = Path(path)
     if not file.exists():
-        file.parent.mkdir(parents=True, exist_ok=True)
-        file.touch()
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.touch()
+        except OSError as exc:  # the app catches MigrationError: never a bare OSError
+            raise DatabaseUnusable(
+                file,
+                f"The database file {file} can't be created there "
+                f"({exc.strerror or exc}). Check the folder and its permissions.",
+            ) from exc
     return upgrade(file, migrations_dir=migrations_dir, catalog=catalog, on_event=on_event)
 
 

@@ -99,6 +99,12 @@ def upgrade_file(
         raise DatabaseUnusable(
             file, Refusal.SQLITE_ERROR, detail=str(exc), outcome=outcome
         ) from exc
+    except OSError as exc:  # a file beside the database (the crash note): a message, not a crash
+        outcome = _stopped_at(progress.applied) if progress.applied else UNCHANGED
+        raise DatabaseUnusable(
+            file,
+            f"A file beside the database could not be written ({exc.strerror or exc}). {outcome}",
+        ) from exc
     finally:  # finish: any orderly end (done, failed, cancelled)
         conn.close()
         marker.clear(file, only_own=True)

@@ -11,8 +11,9 @@ import pytest
 from helpers.snapshot import assert_same_content, content
 
 from core import api
-from core.errors import BackupFailed
+from core.errors import BackupFailed, MigrationError
 from samples.legacy import Shape, build
+from tests.safety.support import assert_clean_refusal, child_env, cli_command, run_cli
 
 
 @pytest.fixture
@@ -52,3 +53,47 @@ def test_too_little_space_for_the_backup_stops_before_any_change(
     assert db.read_bytes() == before_bytes
     assert_same_content(before, content(db))
     assert list(tiny_disk.iterdir()) == []  # no partial copy left behind
+
+
+def test_no_room_in_the_temporary_folder_for_a_rehearsal_is_a_plain_refusal(
+    tmp_path: Path, tiny_disk: Path
+) -> None:
+    db = build(tmp_path / "society.db", Shape.VEHICLES, residents=200, ledger_rows=3000)
+    before = db.read_bytes()
+    env = {**child_env(), "TMPDIR": str(tiny_disk)}
+
+    result = subprocess.run(
+        cli_command("upgrade", db, "--dry-run"), env=env, capture_output=True, text=True, timeout=60
+    )
+
+    message = assert_clean_refusal(result)
+    assert "temporary folder" in message and str(tiny_disk) in message
+    assert "The real file was not touched" in message
+    assert db.read_bytes() == before
+    assert list(tiny_disk.iterdir()) == []  # no half copy left in the small folder
+
+
+def test_a_very_long_file_name_upgrades_rehearses_and_restores(tmp_path: Path) -> None:
+    db = build(tmp_path / ("s" * 236 + ".db"), Shape.VEHICLES, residents=5, ledger_rows=20)
+
+    for args in (("upgrade", db, "--dry-run"), ("upgrade", db), ("backups", db)):
+        result = run_cli(*args)
+        assert result.returncode == 0, result.stderr[-300:]
+        assert "Traceback" not in result.stdout + result.stderr
+    (backup,) = api.list_backups(db)
+    restored = run_cli("restore", backup.path, db)
+    assert restored.returncode == 0, restored.stderr[-300:]
+    assert api.status(db).current_version == 0
+
+
+def test_ensure_current_where_no_file_can_be_made_raises_the_engines_error(
+    tmp_path: Path,
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be")
+
+    with pytest.raises(MigrationError) as caught:  # what the Society app catches
+        api.ensure_current(blocker / "data" / "society.db")
+
+    assert "can't be created" in str(caught.value)
+    assert blocker.read_text() == "a file where the folder should be"
