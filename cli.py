@@ -137,7 +137,7 @@ def _upgrade(args: argparse.Namespace) -> int:
 
 @contextmanager
 def ctrl_c_stops(cancel: CancelToken) -> Iterator[CancelToken]:
-    """Ctrl+C means "stop now": the running migration is rolled back through SQLite.
+    """Ctrl+C or SIGTERM means "stop now": the running migration is rolled back.
 
     Python's own KeyboardInterrupt can't stop a long SQLite statement; the
     engine's cancel token can, and it reports the rollback properly.
@@ -145,11 +145,17 @@ def ctrl_c_stops(cancel: CancelToken) -> Iterator[CancelToken]:
     if threading.current_thread() is not threading.main_thread():
         yield cancel
         return
-    previous = signal.signal(signal.SIGINT, lambda _sig, _frame: cancel.cancel(interrupt=True))
+
+    def stop_now(_sig: int, _frame: object) -> None:
+        cancel.cancel(interrupt=True)  # raises in a migration's own code, if that is running
+
+    asked = [signal.SIGINT, signal.SIGTERM]  # Ctrl+C, and a polite kill (closing a terminal)
+    previous = {sig: signal.signal(sig, stop_now) for sig in asked}
     try:
         yield cancel
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _rehearse(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core import fkcheck, wording
-from core.cancel import CancelToken
+from core.cancel import CancelToken, StopNow
 from core.connection import begin_immediate
 from core.discovery import Migration
 from core.errors import (
@@ -184,11 +184,14 @@ def _run_guarded(conn: EngineConnection, migration: Migration, cancel: CancelTok
     try:
         with conn.guarded(log):
             try:
-                run_migration(conn, migration.upgrade)
+                with cancel.migration_code():  # "stop now" breaks into its Python code too
+                    run_migration(conn, migration.upgrade)
             except sqlite3.DatabaseError as exc:
                 if log.denied:
                     raise _refusal(log) from exc
                 raise
+    except StopNow as exc:
+        raise StepInterrupted from exc
     finally:
         conn.set_progress_handler(None, 0)
     if log.denied or not conn.in_transaction:  # it swallowed a refusal or a fatal error
