@@ -98,8 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         return _error(str(exc))
     except OSError as exc:  # a file the engine did not expect to fail: a message, never a traceback
-        where = f" ({exc.filename})" if exc.filename else ""
-        return _error(f"A file could not be read or written{where}: {exc.strerror or exc}.")
+        return _error(wording.file_error(exc.filename, str(exc.strerror or exc)))
     except KeyboardInterrupt:
         return _error(wording.INTERRUPTED, EXIT_INTERRUPTED)
 

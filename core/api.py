@@ -21,7 +21,7 @@ from core.backup import default_backup_dir, make_backup
 from core.cancel import CancelToken
 from core.connection import open_readonly
 from core.discovery import Catalog, load_catalog
-from core.errors import DatabaseUnusable, Refusal
+from core.errors import NO_FILE, DatabaseUnusable, Refusal
 from core.events import EventHandler, ignore_event
 from core.marker import InterruptedUpgrade
 from core.plan import Plan, plan_upgrade
@@ -105,9 +105,7 @@ def ensure_current(
             file.touch()
         except OSError as exc:  # the app catches MigrationError: never a bare OSError
             raise DatabaseUnusable(
-                file,
-                f"The database file {file} can't be created there "
-                f"({exc.strerror or exc}). Check the folder and its permissions.",
+                file, Refusal.CANT_CREATE, detail=str(exc.strerror or exc), outcome=NO_FILE
             ) from exc
     return upgrade(file, migrations_dir=migrations_dir, catalog=catalog, on_event=on_event)
 

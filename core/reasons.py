@@ -41,6 +41,7 @@ class Refusal(StrEnum):
     CANT_OPEN = "can't open"
     CANT_CREATE = "can't create"  # a first run: the new, empty file can't be made there
     SQLITE_ERROR = "sqlite error"
+    SIDE_FILE = "side file"  # a file beside the database (the crash note) can't be written
     NOTHING_TO_BACK_UP = "nothing to back up"
     VERSION_MOVED = "version moved"  # another program set the file back meanwhile
     # The safety copy, and putting one back

@@ -100,10 +100,11 @@ def upgrade_file(
             file, Refusal.SQLITE_ERROR, detail=str(exc), outcome=outcome
         ) from exc
     except OSError as exc:  # a file beside the database (the crash note): a message, not a crash
-        outcome = _stopped_at(progress.applied) if progress.applied else UNCHANGED
         raise DatabaseUnusable(
             file,
-            f"A file beside the database could not be written ({exc.strerror or exc}). {outcome}",
+            Refusal.SIDE_FILE,
+            detail=str(exc.strerror or exc),
+            outcome=Outcome(applied=progress.versions),
         ) from exc
     finally:  # finish: any orderly end (done, failed, cancelled)
         conn.close()

@@ -460,6 +460,8 @@ def unusable(exc: DatabaseUnusable) -> str:
             problem = f"The database can't be opened: {detail}."
         case R.SQLITE_ERROR:
             problem = f"SQLite reported a problem with the file: {detail}."
+        case R.SIDE_FILE:
+            problem = f"A file beside the database could not be written ({detail})."
         case R.NOTHING_TO_BACK_UP:
             problem = f"There is nothing to back up in {path}."
         case R.VERSION_MOVED:
@@ -557,6 +559,12 @@ def catalog_problem(exc: CatalogError) -> str:
             )
         case _:
             return f"The migration {name} has no upgrade(conn) function."
+
+
+def file_error(filename: object, reason: str) -> str:
+    """An OS error the engine did not expect, said plainly (the command line's last net)."""
+    where = f" ({filename})" if filename else ""
+    return f"A file could not be read or written{where}: {reason}."
 
 
 def catalog_unusable(exc: CatalogError) -> str:
