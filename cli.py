@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import migrations
-from core import api, wording
+from core import api, batch, wording
 from core.api import Action, CancelToken
 from core.errors import CatalogError, MigrationError, MigrationFailed, UpgradeCancelled
 from core.events import BackupProgress, Event
@@ -37,12 +37,16 @@ def build_parser() -> argparse.ArgumentParser:
     verbs = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     status = verbs.add_parser("status", help="show the version and every migration's state")
-    status.add_argument("db", type=Path, help="the society database file")
-    status.add_argument("--json", action="store_true", help="print one JSON object")
+    status.add_argument("db", type=Path, nargs="+", help="the society database file(s)")
+    status.add_argument(
+        "--json", action="store_true", help="print one JSON object (a list for several files)"
+    )
     _migrations_option(status)
 
-    upgrade = verbs.add_parser("upgrade", help="apply the pending migrations")
-    upgrade.add_argument("db", type=Path, help="the society database file")
+    upgrade = verbs.add_parser(
+        "upgrade", help="apply the pending migrations (to several copies one after another)"
+    )
+    upgrade.add_argument("db", type=Path, nargs="+", help="the society database file(s)")
     upgrade.add_argument("--to", type=int, metavar="N", help="stop at version N")
     upgrade.add_argument(
         "--no-backup", action="store_true", help="skip the safety copy (for scripts and tests)"
@@ -197,9 +201,59 @@ def _new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def with_file(args: argparse.Namespace, path: Path) -> argparse.Namespace:
+    """``args`` for the one-file handlers: ``db`` is ``path``."""
+    return argparse.Namespace(**{**vars(args), "db": path})
+
+
+def _status_files(args: argparse.Namespace) -> int:
+    """One file as before; several: each in turn (a JSON list), the worst exit code."""
+    if len(args.db) == 1:
+        return _status(with_file(args, args.db[0]))
+    if not args.json:
+        codes = []
+        for path in args.db:
+            print(f"== {path}", flush=True)
+            codes.append(_status(with_file(args, path)))
+            print()
+        return max(codes)
+    catalog = api.load_catalog(args.migrations)
+    found = [api.status(path, catalog=catalog) for path in args.db]
+    print(json.dumps([f.to_json() for f in found], indent=2))
+    return max(EXIT_OK if f.state.allows(Action.UPGRADE) else EXIT_UNUSABLE for f in found)
+
+
+def _upgrade_files(args: argparse.Namespace) -> int:
+    """One file as before; several: each in turn with its own backup, then the summary table.
+
+    One copy's failure doesn't stop the others; Ctrl+C stops the rest. The exit
+    code is the worst of them.
+    """
+    if len(args.db) == 1 or args.dry_run:
+        return max(_upgrade(with_file(args, path)) for path in args.db)
+    catalog = api.load_catalog(args.migrations)
+    total = len(args.db)
+    with ctrl_c_stops(CancelToken()) as cancel:
+        outcomes = batch.upgrade_each(
+            args.db,
+            catalog,
+            target=args.to,
+            backup=not args.no_backup,
+            on_file=lambda i, path: print(f"\n== {path} ({i + 1} of {total})", flush=True),
+            on_event=print_event,
+            cancel=cancel,
+        )
+    for outcome in outcomes:
+        if outcome.reason and outcome.result is not batch.Result.UP_TO_DATE:
+            print(f"{outcome.path}: {outcome.reason}", file=sys.stderr)
+    print()
+    print(batch.summary_table(outcomes))
+    return batch.worst_exit_code(outcomes)
+
+
 HANDLERS = {
-    "status": _status,
-    "upgrade": _upgrade,
+    "status": _status_files,
+    "upgrade": _upgrade_files,
     "backup": _backup,
     "backups": _backups,
     "restore": _restore,
