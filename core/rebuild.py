@@ -54,12 +54,16 @@ def rebuild(
     if on_progress is None and report is not None:
         table = target.name
         on_progress = lambda done, total: report(RowsCopied(table, done, total))  # noqa: E731
+    legacy = conn.execute("PRAGMA legacy_alter_table").fetchone()[0]
     conn.execute("SAVEPOINT table_rebuild")
     try:
         result = _rebuild(conn, target, on_progress, tmp_suffix, chunk_rows)
     except BaseException:
         _undo(conn)
         raise
+    finally:  # a failed rename must not leave the connection in legacy mode
+        if conn.in_transaction:
+            conn.execute(f"PRAGMA legacy_alter_table = {'ON' if legacy else 'OFF'}")
     conn.execute("RELEASE table_rebuild")
     return result
 

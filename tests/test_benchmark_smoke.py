@@ -34,3 +34,25 @@ def test_benchmark_runs_on_a_small_file_and_prints_its_numbers() -> None:
     ):
         assert label in result.stdout
     assert result.stdout.count("    migration ") == SHIPPED_COUNT
+
+
+def test_rebuild_benchmark_runs_on_a_small_file_and_prints_the_ratio() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "rebuild_benchmark.py"),
+            "--ledger-rows",
+            "2000",
+            "--residents",
+            "50",
+            "--rounds",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    for label in ("hand-written 12-step rebuild", "the migration through the engine", "ratio"):
+        assert label in result.stdout
