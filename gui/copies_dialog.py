@@ -32,6 +32,7 @@ from core.discovery import Catalog
 from core.status import DatabaseStatus, State
 from gui.background import Background, Problem
 from gui.dialogs import FILE_FILTERS
+from gui.named import named
 
 DATABASE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 UNEXPECTED = "The copies could not be read because of an unexpected problem inside this tool."
@@ -92,7 +93,8 @@ class CopiesDialog(QDialog):
     def __init__(
         self, background: Background, catalog: Catalog | None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent, objectName="copiesDialog")
+        super().__init__(parent)
+        self.setObjectName("copiesDialog")
         self.setWindowTitle("Upgrade several copies")
         self.background, self.catalog = background, catalog
         self.statuses: dict[Path, DatabaseStatus | None] = {}  # None: being read
@@ -103,13 +105,13 @@ class CopiesDialog(QDialog):
         intro = QLabel(
             "Add every copy of the society database to bring up to date: the office PC's, "
             "the treasurer's laptop's, USB sticks. Close the Society Management System first. "
-            "Each copy gets its own safety copy before it changes.",
-            wordWrap=True,
+            "Each copy gets its own safety copy before it changes."
         )
+        intro.setWordWrap(True)
         self.add_files_button = self._button("&Add files…", "addFilesButton", self._add_files)
         self.add_folder_button = self._button("Add a &folder…", "addFolderButton", self._add_folder)
         self.remove_button = self._button("&Remove", "removeCopyButton", self._remove_selected)
-        self.table = QTableWidget(0, 3, objectName="copiesView")
+        self.table = named(QTableWidget(0, 3), "copiesView")
         self.table.setHorizontalHeaderLabels(["File", "Version", "State"])
         self.table.setAccessibleName("Copies to upgrade")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -118,7 +120,8 @@ class CopiesDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(
             FILE_PATH, QHeaderView.ResizeMode.Stretch
         )
-        self.note = QLabel(objectName="copiesNote", wordWrap=True)
+        self.note = named(QLabel(), "copiesNote")
+        self.note.setWordWrap(True)
         self.upgrade_button = self._button("&Upgrade", "upgradeCopiesButton", self._upgrade)
         self.upgrade_button.setDefault(True)
         close = self._button("Close", "closeCopiesButton", self.reject)
@@ -140,7 +143,7 @@ class CopiesDialog(QDialog):
         self._show_rows()
 
     def _button(self, text: str, name: str, slot: Callable[[], object]) -> QPushButton:
-        button = QPushButton(text, objectName=name)
+        button = named(QPushButton(text), name)
         button.setAccessibleName(text.replace("&", "").rstrip("…"))
         button.setAutoDefault(False)
         button.clicked.connect(slot)

@@ -53,9 +53,17 @@ def upgrade_copies(app: QApplication, window: MainWindow, paths: Sequence[Path])
     def start() -> None:
         several.ask(window, window.file_view())
         dialog = window.findChild(CopiesDialog, "copiesDialog")
+        if dialog is None:
+            give_up("The copies dialog did not open.")
+            return
         dialog.states_read.connect(dialog.upgrade_button.click)
         dialog.add_paths(list(paths))
 
     window.job_finished.connect(ended)
     QTimer.singleShot(0, start)
-    QTimer.singleShot(GIVE_UP_MS, lambda: (say("Gave up waiting for the copies."), app.exit(1)))
+
+    def give_up(why: str) -> None:
+        say(why)
+        app.exit(1)
+
+    QTimer.singleShot(GIVE_UP_MS, lambda: give_up("Gave up waiting for the copies."))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.batch import HEADERS, FileOutcome, Result, summary_rows, summary_table
+from gui.named import named
 
 
 def headline(outcomes: Sequence[FileOutcome]) -> str:
@@ -40,11 +41,12 @@ class SummaryDialog(QDialog):
     """The table of what happened to each copy (``summaryDialog``, ``summaryView``)."""
 
     def __init__(self, outcomes: Sequence[FileOutcome], parent: QWidget | None = None) -> None:
-        super().__init__(parent, objectName="summaryDialog")
+        super().__init__(parent)
+        self.setObjectName("summaryDialog")
         self.setWindowTitle("Several copies: summary")
         self.text = summary_table(outcomes)
         rows = summary_rows(outcomes)
-        self.table = QTableWidget(len(rows), len(HEADERS), objectName="summaryView")
+        self.table = named(QTableWidget(len(rows), len(HEADERS)), "summaryView")
         self.table.setAccessibleName("What happened to each copy")
         self.table.setHorizontalHeaderLabels(list(HEADERS))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -56,10 +58,10 @@ class SummaryDialog(QDialog):
                 if outcome.reason:
                     item.setToolTip(outcome.reason)
                 self.table.setItem(r, c, item)
-        copy = QPushButton("&Copy table", objectName="copySummaryButton")
+        copy = named(QPushButton("&Copy table"), "copySummaryButton")
         copy.setAccessibleName("Copy the table")
         copy.clicked.connect(self._on_copy_clicked)
-        close = QPushButton("Close", objectName="closeSummaryButton")
+        close = named(QPushButton("Close"), "closeSummaryButton")
         close.setDefault(True)
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
@@ -67,7 +69,9 @@ class SummaryDialog(QDialog):
         buttons.addWidget(copy)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(headline(outcomes), objectName="summaryHeadline", wordWrap=True))
+        headline_label = named(QLabel(headline(outcomes)), "summaryHeadline")
+        headline_label.setWordWrap(True)
+        layout.addWidget(headline_label)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.resize(900, 320)

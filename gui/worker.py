@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from core.errors import MigrationError, UpgradeCancelled
-from core.events import Event, EventHandler
 from core.runner import CancelToken
 from gui.background import details_of
 
 # The engine call of a job: runs in the worker thread, reports events, honours cancel.
-Work = Callable[[EventHandler, CancelToken], object]
+Reporter = Callable[[object], None]  # the engine's events, or a job's own (any object)
+Work = Callable[[Reporter, CancelToken], object]
 
 __all__ = ["Failure", "JobWorker", "Work", "details_of"]
 
@@ -100,6 +100,6 @@ class JobWorker(QObject):
         if app is not None:
             self.moveToThread(app.thread())
 
-    def _emit_event(self, event: Event) -> None:
+    def _emit_event(self, event: object) -> None:
         """The engine's ``on_event``: runs in the worker thread, queued to the GUI."""
         self.reported.emit(event)

@@ -242,11 +242,11 @@ def _fill(conn: sqlite3.Connection, rng: random.Random, residents: int, ledger_r
             "remarks": "",
         }
         if vehicles:
-            row["car_numbers"] = "\n".join(
-                f"MH12AB{rng.randint(1000, 9999)}" for _ in range(row["cars"])
-            )
+            cars, scooters = row["cars"], row["scooters"]
+            assert isinstance(cars, int) and isinstance(scooters, int)
+            row["car_numbers"] = "\n".join(f"MH12AB{rng.randint(1000, 9999)}" for _ in range(cars))
             row["scooter_numbers"] = "\n".join(
-                f"MH12XY{rng.randint(1000, 9999)}" for _ in range(row["scooters"])
+                f"MH12XY{rng.randint(1000, 9999)}" for _ in range(scooters)
             )
         _insert(conn, "residents", row)
     ledger_cols = _columns(conn, "ledger")

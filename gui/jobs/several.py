@@ -14,7 +14,6 @@ from pathlib import Path
 
 from core import api, batch
 from core.discovery import Catalog
-from core.events import EventHandler
 from core.runner import CancelToken
 from gui.copies_dialog import open_copies_dialog
 from gui.jobs.spec import (
@@ -28,7 +27,7 @@ from gui.jobs.spec import (
     stop_and_close,
 )
 from gui.summary_dialog import show_summary
-from gui.worker import Work
+from gui.worker import Reporter, Work
 
 UNEXPECTED = (
     "Upgrading the copies stopped because of an unexpected problem inside this tool. "
@@ -54,7 +53,7 @@ def several_work(paths: Sequence[Path], catalog: Catalog | None) -> Work:
     """The worker's call: each copy in turn, with the migrations the window showed."""
     chosen = list(paths)
 
-    def work(on_event: EventHandler, cancel: CancelToken) -> list[batch.FileOutcome]:
+    def work(on_event: Reporter, cancel: CancelToken) -> list[batch.FileOutcome]:
         migrations = catalog or api.load_catalog()
         return batch.upgrade_each(
             chosen,
