@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from core import wording
 from core.restore import BackupInfo, FileSide
 from core.status import DatabaseStatus
 
@@ -64,7 +65,7 @@ def new_database_text(status: DatabaseStatus) -> str:
     return (
         "This file is empty. Set it up as a new society database?\n\n"
         f"{status.path}\n\ngets the tables of version {status.latest_version}: "
-        f"{n} migration{'s' if n != 1 else ''} run, each all-or-nothing. "
+        f"{wording.count(n, 'migration')} run, each all-or-nothing. "
         "Choose Cancel if you meant to open another file."
     )
 

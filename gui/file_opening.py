@@ -18,8 +18,9 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
+from core import wording
 from core.discovery import Catalog, load_catalog
-from core.errors import MigrationError
+from core.errors import CatalogError, MigrationError
 from core.status import DatabaseStatus, State, inspect_database
 from gui.background import Problem, details_of
 from gui.dialogs import FILE_FILTERS
@@ -90,7 +91,9 @@ def load_catalog_safely(migrations_dir: Path | str | None) -> Catalog | Problem:
     """Import the migrations folder; a broken one is told in its own words."""
     try:
         return load_catalog(migrations_dir)
-    except MigrationError as exc:  # the migrations folder itself is broken: its own words
+    except CatalogError as exc:  # the migrations folder itself is broken: say what is wrong
+        return Problem(wording.catalog_unusable(exc))
+    except MigrationError as exc:
         return Problem(str(exc))
     except Exception as exc:
         return Problem(UNREADABLE_STATUS, details_of(exc))

@@ -25,6 +25,7 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QMainWindow, QToolButton, QWidget
 
+from core import wording
 from core.discovery import Catalog
 from core.status import DatabaseStatus
 from gui.accessibility import name_widgets
@@ -46,7 +47,6 @@ from gui.jobs.spec import Confirm, FileView, JobOutcome, JobSpec, Run
 from gui.migrations_model import MigrationsModel
 from gui.restore_dialog import RestoreDialog
 from gui.settings import Settings
-from gui.status_panel import interrupted_text, summary_without_note
 from gui.window_layout import WindowBody, fill_menu_bar, make_action
 
 APP_TITLE = "Society DB Migrator"
@@ -238,10 +238,9 @@ class MainWindow(QMainWindow):
             self.progress_view.ready(len(found.pending))
         self._status = found
         if opened:
-            self.log.add(f"Opened {reading.path.name}: {summary_without_note(found)}")
+            self.log.add(f"Opened {reading.path.name}: {found.state_text}")
             if found.interrupted is not None:
-                text = interrupted_text(found.interrupted, found.current_version)
-                self.log.add(text, failure=True)
+                self.log.add(wording.interrupted(found.interrupted), failure=True)
             self.recent_menu.note_opened(
                 reading.path, found, sample=self._sample, busy=self.is_busy
             )

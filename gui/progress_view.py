@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
 
+from core import wording
 from gui.named import named
 
 
@@ -42,8 +43,7 @@ def steps_bar(done: int, total: int) -> Bar:
 
 
 def ready_line(steps: int) -> str:
-    plural = "s" if steps != 1 else ""
-    return f"Ready to apply {steps} migration{plural}." if steps else ""
+    return f"Ready to apply {wording.count(steps, 'migration')}." if steps else ""
 
 
 BACKUP_STARTED = Bar("Making a safety copy…", 0, 0)

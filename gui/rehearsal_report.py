@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from core import wording
 from core.rehearse import Rehearsal
 from gui.dialogs import tell
 from gui.migrations_model import duration_text
@@ -43,7 +44,7 @@ def step_lines(rehearsal: Rehearsal) -> list[str]:
 
 def schema_heading(rehearsal: Rehearsal) -> str:
     n = len(rehearsal.schema)
-    tables = f"{n} table{'s' if n != 1 else ''}"
+    tables = wording.count(n, "table")
     if rehearsal.cancelled:
         return f"Tables on the copy when it was stopped ({tables}):"
     return f"Tables the file would have afterwards ({tables}):"
@@ -53,8 +54,7 @@ def schema_lines(rehearsal: Rehearsal) -> list[str]:
     """The tables after the rehearsal, each with its columns."""
     lines = []
     for table, columns in rehearsal.schema.items():
-        count = f"{len(columns)} column{'s' if len(columns) != 1 else ''}"
-        lines.append(f"{table} ({count}): {', '.join(columns)}")
+        lines.append(wording.table_columns(table, columns))
     return lines
 
 

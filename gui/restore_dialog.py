@@ -33,7 +33,7 @@ from shiboken6 import isValid
 from core.backup import default_backup_dir, is_own_backup
 from core.discovery import Catalog
 from core.restore import BackupInfo
-from core.status import State, inspect_database
+from core.status import inspect_database
 from gui.background import Background, Problem, details_of
 from gui.dialogs import FILE_FILTERS, reason_of, tell
 from gui.named import named
@@ -45,7 +45,6 @@ UNEXPECTED_LISTING = (
     "Nothing was changed."
 )
 MAX_LISTED = 50  # each listed backup is opened to read its version
-UNREADABLE_STATES = (State.MISSING, State.UNREADABLE, State.NOT_SQLITE, State.CORRUPT)
 
 # choose_file(parent, start_folder) -> the chosen path, or "" when cancelled. Tests replace it.
 ChooseFile = Callable[[QWidget, str], str]
@@ -68,7 +67,7 @@ def when_text(taken_at: datetime, today: date | None = None) -> str:
 def backup_info(path: Path, catalog: Catalog) -> BackupInfo:
     """What the list shows of one file: its version (None if unreadable) and its time."""
     found = inspect_database(path, catalog)
-    version = None if found.state in UNREADABLE_STATES else found.current_version
+    version = found.current_version  # None for a file that can't be read
     return BackupInfo(path, version, datetime.fromtimestamp(path.stat().st_mtime))
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QToolButton, QWidget
 
+from core import wording
 from core.marker import InterruptedUpgrade
 from core.status import DatabaseStatus, State
 from gui.named import named
@@ -44,28 +45,6 @@ BANNER_STYLE = (
     "QFrame#interruptedBanner { background:#fff4e5; border:2px solid #9a5b00; border-radius:4px }"
     "QLabel { color:#3d2600 }"
 )
-
-
-def interrupted_text(note: InterruptedUpgrade, version: int | None) -> str:
-    """The crash note in plain words: what was running, where the file is, the backup."""
-    at = f"version {version}" if version is not None else "the version before it"
-    backup = (
-        f"The safety copy taken before it is {note.backup}."
-        if note.backup
-        else "No safety copy was taken before it (it was started without one)."
-    )
-    return (
-        f"The last upgrade did not finish. It was cut short (the program was closed or the "
-        f"computer lost power) while migration {note.version:03d} ({note.description}) was "
-        f"running. SQLite undid that migration, so the file is intact at {at}. {backup} "
-        "Retry the upgrade, or restore the safety copy."
-    )
-
-
-def summary_without_note(status: DatabaseStatus) -> str:
-    """The state in words, less the crash note that the banner says in full."""
-    note = status.interrupted
-    return status.summary.removesuffix(f" {note.text}") if note else status.summary
 
 
 def _label(name: str, *, selectable: bool = False) -> QLabel:
@@ -106,8 +85,8 @@ class InterruptedBanner(QFrame):
         layout.addWidget(self.restore_button)
         self.hide()
 
-    def show_note(self, note: InterruptedUpgrade, version: int | None) -> None:
-        self.text.setText("⚠ " + interrupted_text(note, version))
+    def show_note(self, note: InterruptedUpgrade) -> None:
+        self.text.setText("⚠ " + wording.interrupted(note))
         self.show()
 
     @Slot()
@@ -167,13 +146,13 @@ class StatusPanel(QFrame):
         note = status.interrupted
         self._show(
             f"<b>File:</b> {html.escape(str(status.path))}",
-            summary_without_note(status),
+            status.state_text,
             f"Version {current} · latest {latest}",
             BADGES[status.state],
         )
         self.sample.setVisible(sample)
         if note is not None:
-            self.banner.show_note(note, status.current_version)
+            self.banner.show_note(note)
 
     def _show(self, file: str, words: str, version: str, badge: tuple[str, str] | None) -> None:
         self.file.setText(file)

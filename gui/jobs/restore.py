@@ -7,10 +7,11 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from core import api
+from core import api, wording
 from core.events import EventHandler
 from core.restore import BackupInfo, RestoreResult, restore_sides
 from core.runner import CancelToken
+from core.state import Action
 from core.status import DatabaseStatus
 from gui.background import Problem
 from gui.dialogs import restore_text
@@ -40,8 +41,9 @@ UNEXPECTED = (
 
 
 def can_restore(file: FileView) -> bool:
-    """Any file can be put back, even a damaged or missing one, once the migrations are read."""
-    return file.path is not None and file.catalog is not None
+    """A backup can be put in the file's place (even a damaged or missing one's)."""
+    found = file.status
+    return file.catalog is not None and found is not None and found.can(Action.RESTORE_OVER)
 
 
 def restore_work(backup: Path, path: Path, migrations_dir: Path | str | None) -> Work:
@@ -92,7 +94,7 @@ def confirm_restore(host: JobHost, file: FileView, backup: BackupInfo) -> None:
 def report(host: JobHost, outcome: JobOutcome, closing: bool) -> None:
     """Where the replaced file is kept (the log has said the version it is back at)."""
     if isinstance(outcome.result, RestoreResult) and outcome.result.replaced_kept_at:
-        host.say(f"The file it replaced is kept at {outcome.result.replaced_kept_at}")
+        host.say(wording.replaced_kept(outcome.result))
 
 
 JOB = JobSpec(

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core import api
+from core import api, wording
 from core.discovery import Catalog
 from core.events import EventHandler
 from core.runner import CancelToken, UpgradeResult
-from core.status import State
+from core.state import Action, State
 from gui.dialogs import new_database_text, plan_text
 from gui.jobs.spec import ActionText, FileView, JobHost, JobOutcome, JobSpec, Run, stop_and_close
 from gui.worker import Work
 
-CAN_UPGRADE = frozenset({State.NEW, State.UNVERSIONED, State.PENDING})
 UNEXPECTED = (
     "The upgrade stopped because of an unexpected problem inside this tool. "
     "Each migration runs all-or-nothing, so the database is at the last version "
@@ -23,13 +22,12 @@ UNEXPECTED = (
 
 def can_test(file: FileView) -> bool:
     """Migrations are pending and the file's state lets them run (a copy will do)."""
-    status = file.status
-    return status is not None and status.state in CAN_UPGRADE and bool(status.pending)
+    return file.status is not None and file.status.can(Action.REHEARSE)
 
 
 def can_upgrade(file: FileView) -> bool:
-    """As :func:`can_test`, and the file itself can be written."""
-    return can_test(file) and file.status is not None and file.status.writable
+    """Migrations are pending, the file's state lets them run, and it can be written."""
+    return file.status is not None and file.status.can(Action.UPGRADE)
 
 
 def upgrade_work(path: Path, catalog: Catalog | None) -> Work:
@@ -62,7 +60,7 @@ def ask(host: JobHost, file: FileView) -> None:
 def report(host: JobHost, outcome: JobOutcome, closing: bool) -> None:
     """Where the safety copy is; a box for a failure unless the window is closing."""
     if isinstance(outcome.result, UpgradeResult) and outcome.result.backup is not None:
-        host.say(f"The safety copy from before the upgrade is kept at {outcome.result.backup}")
+        host.say(wording.backup_kept(outcome.result.backup))
 
 
 JOB = JobSpec(

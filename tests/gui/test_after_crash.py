@@ -24,7 +24,9 @@ from gui_helpers import (
 from helpers.migration_files import ENGINE_BASE, copy_shipped, write_migration
 from PySide6.QtWidgets import QLabel
 
+from core import wording
 from core.marker import marker_path
+from core.marker import read as read_note
 from gui.restore_dialog import RestoreDialog
 from samples.legacy import Shape, build
 
@@ -67,13 +69,14 @@ def test_crash_is_explained_and_retry_finishes_the_upgrade(qtbot, make_window, c
     banner = window.findChild(QLabel, "interruptedText")
     assert not window.status_panel.banner.isHidden()
     text = banner.text()
-    assert "The last upgrade did not finish" in text
+    assert "The last upgrade was cut short" in text
     assert "migration 005 (Count for a while in SQL (a test migration))" in text
-    assert "the file is intact at version 4" in text
+    assert "the file is intact at the version shown" in text
+    assert window.status_panel.version.text().startswith("Version 4 ")
     (kept,) = (path.parent / "backups").iterdir()
-    assert f"The safety copy taken before it is {kept}." in text
+    assert f"The backup taken before it is {kept}." in text
     assert "cut short" not in window.status_panel.status.text()  # said once, in the banner
-    assert "⚠ The last upgrade did not finish" in window.log.text()
+    assert f"⚠ {wording.interrupted(read_note(path))}" in window.log.text()  # as the CLI says
     assert statuses(window) == ["Applied"] * 4 + ["Pending"]
 
     with qtbot.waitSignal(window.upgrade_finished, timeout=UPGRADE_TIMEOUT_MS) as blocker:

@@ -130,6 +130,7 @@ def test_file_locked_by_another_program_says_so(qtbot, window, tmp_path):
     assert "Another program is writing to this database" in label(window, "statusLabel")
     assert label(window, "stateBadge") == "Locked by another program"
     assert not window.upgrade_action.isEnabled()
+    assert not window.restore_action.isEnabled()  # the state table: a held file is not touched
     trigger(qtbot, window, window.reload_action)  # once the other program lets go, look again
     assert statuses(window) == ["Pending"] * SHIPPED_COUNT
 

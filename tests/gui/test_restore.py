@@ -100,7 +100,7 @@ def test_yesterdays_backup_is_restored_in_a_few_clicks(qtbot, window, history):
     log = window.log.text()
     finished = [line for line in log.splitlines() if "at version 2" in line]
     assert len(finished) == 1 and "back at version 2" in finished[0]  # said once
-    assert f"The file it replaced is kept at {kept}" in log
+    assert f"The file that was replaced is kept at {kept}" in log  # as the CLI says it
     assert statuses(window) == ["Applied"] * 2 + ["Pending"] * (SHIPPED_COUNT - 2)
     pending = f"At version 2: {SHIPPED_COUNT - 2} migrations pending."
     assert window.status_panel.status.text() == pending

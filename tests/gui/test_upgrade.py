@@ -21,7 +21,7 @@ from helpers.migration_files import ENGINE_BASE, SHIPPED_COUNT, copy_shipped, fa
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QMessageBox, QPlainTextEdit, QProgressBar, QToolButton
 
-from core import api
+from core import api, wording
 from samples.legacy import Shape, build
 
 # The offscreen platform warns so when a window is shown; it is not a problem of ours.
@@ -228,4 +228,4 @@ def test_the_safety_copy_moves_the_bar_and_the_log_names_it(qtbot, window, tmp_p
     log = window.log.text()
     assert f"Making a safety copy of the database: {backup}" in log
     assert f"Safety copy made and checked: {backup}" in log
-    assert f"The safety copy from before the upgrade is kept at {backup}" in log
+    assert wording.backup_kept(backup) in log  # as the command line says it
