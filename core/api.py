@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from core import runlog
-from core.backup import default_backup_dir, make_backup
+from core.backup import default_backup_dir, is_own_backup, make_backup
 from core.cancel import CancelToken
 from core.connection import open_readonly
 from core.discovery import Catalog, load_catalog
@@ -26,10 +26,18 @@ from core.events import EventHandler, ignore_event
 from core.marker import InterruptedUpgrade
 from core.plan import Plan, plan_upgrade
 from core.rehearse import Rehearsal, rehearse_upgrade
-from core.restore import BackupInfo, RestoreResult, list_backups, restore_backup
+from core.restore import (
+    BackupInfo,
+    FileSide,
+    RestoreResult,
+    list_backups,
+    restore_backup,
+    restore_sides,
+)
 from core.state import Action, State
 from core.status import DatabaseStatus, MigrationRow, inspect_database, require_upgradable
 from core.upgrade import DEFAULT_LOCK_TIMEOUT, UpgradeResult, upgrade_file
+from core.version import TOOL_VERSION
 
 
 def catalog_of(migrations_dir: Path | str | None = None, catalog: Catalog | None = None) -> Catalog:
@@ -164,11 +172,13 @@ def rehearse(
 
 
 __all__ = [
+    "TOOL_VERSION",
     "Action",
     "BackupInfo",
     "CancelToken",
     "Catalog",
     "DatabaseStatus",
+    "FileSide",
     "InterruptedUpgrade",
     "MigrationRow",
     "Plan",
@@ -180,11 +190,13 @@ __all__ = [
     "catalog_of",
     "default_backup_dir",
     "ensure_current",
+    "is_own_backup",
     "list_backups",
     "load_catalog",
     "plan",
     "rehearse",
     "restore",
+    "restore_sides",
     "status",
     "upgrade",
 ]
