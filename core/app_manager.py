@@ -22,7 +22,6 @@ from pathlib import Path
 
 from core import api
 from core.discovery import file_checksum, shipped_migrations_dir
-from core.errors import DatabaseUnusable, Refusal
 from core.events import EventHandler, ignore_event
 from core.status import DatabaseStatus
 from core.upgrade import UpgradeResult
@@ -65,7 +64,6 @@ class MigrationManager:
 
     def apply_pending_migrations(self) -> UpgradeResult:
         """Bring the file to the latest version: at once if nothing is pending."""
-        self._create_if_missing()
         return api.ensure_current(
             self.db_path, migrations_dir=self.migrations_dir, on_event=self.on_event
         )
@@ -73,14 +71,3 @@ class MigrationManager:
     def status(self) -> DatabaseStatus:
         """Where the file stands, without writing to it."""
         return api.status(self.db_path, self.migrations_dir)
-
-    def _create_if_missing(self) -> None:
-        """A first run: an empty file the migrations then set up; a clear error if impossible."""
-        if self.db_path.exists():
-            return
-        try:
-            self.db_path.parent.mkdir(parents=True, exist_ok=True)
-            self.db_path.touch()
-        except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
-            raise DatabaseUnusable(self.db_path, Refusal.CANT_CREATE, detail=reason) from exc
