@@ -1,7 +1,9 @@
 """The command line: the same engine as the window, without Qt.
 
 Exit codes: 0 done (also when nothing was pending), 1 a migration failed and
-was rolled back, 2 the file can't be used or the command was mistyped,
+was rolled back (for ``check``: the file differs from its version's schema),
+2 the file can't be used or the command was mistyped, 3 the migrations were
+applied but the file still differs from the schema of the version reached,
 130 interrupted with Ctrl+C (the running migration rolled back).
 """
 
@@ -19,20 +21,22 @@ from pathlib import Path
 import migrations
 from core import api, batch, wording
 from core.api import Action, CancelToken
+from core.check import Outcome
 from core.errors import CatalogError, MigrationError, MigrationFailed, UpgradeCancelled
 from core.events import BackupProgress, Event
 from core.scaffold import new_migration
 
-EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = ("status", "upgrade", "backup", "backups", "restore", "new")
+EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_DIFFERS, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+COMMANDS = ("status", "check", "upgrade", "backup", "backups", "restore", "new")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="society-migrate",
         description="Bring a Society Management database file safely up to date.",
-        epilog="Exit codes: 0 done, 1 a migration failed and was rolled back, "
-        "2 the file can't be used or bad usage.",
+        epilog="Exit codes: 0 done, 1 a migration failed and was rolled back (check: the "
+        "file differs), 2 the file can't be used or bad usage, 3 the migrations were "
+        "applied but the file still differs from its version's schema.",
     )
     verbs = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -42,6 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print one JSON object (a list for several files)"
     )
     _migrations_option(status)
+
+    check = verbs.add_parser(
+        "check", help="compare the file with the schema its version must have, in words"
+    )
+    check.add_argument("db", type=Path, help="the society database file")
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+    _migrations_option(check)
 
     upgrade = verbs.add_parser(
         "upgrade", help="apply the pending migrations (to several copies one after another)"
@@ -119,6 +130,17 @@ def _status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check(args: argparse.Namespace) -> int:
+    report = api.check(args.db, args.migrations)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    elif report.outcome is Outcome.UNUSABLE:
+        return _error(report.status.summary)
+    else:
+        print(wording.check_report(report))
+    return int(report.outcome)
+
+
 def _upgrade(args: argparse.Namespace) -> int:
     if args.dry_run:
         return _rehearse(args)
@@ -135,6 +157,8 @@ def _upgrade(args: argparse.Namespace) -> int:
         print(wording.backup_kept(result.backup))
     if result.cancelled:
         return _error(wording.stopped_as_asked(result.to_version), EXIT_INTERRUPTED)
+    if result.differences:  # the last event listed them; say it where scripts look
+        return _error(wording.left_differing(result.to_version, args.db), EXIT_DIFFERS)
     return EXIT_OK
 
 
@@ -170,6 +194,8 @@ def _rehearse(args: argparse.Namespace) -> int:
     print("Schema after the rehearsal:")
     for table, cols in rehearsal.schema.items():
         print(f"  {wording.table_columns(table, cols)}")
+    if rehearsal.succeeded and rehearsal.differences:
+        return EXIT_DIFFERS
     return EXIT_OK if rehearsal.succeeded else EXIT_FAILED
 
 
@@ -253,6 +279,7 @@ def _upgrade_files(args: argparse.Namespace) -> int:
 
 HANDLERS = {
     "status": _status_files,
+    "check": _check,
     "upgrade": _upgrade_files,
     "backup": _backup,
     "backups": _backups,

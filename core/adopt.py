@@ -16,13 +16,24 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
+from core.connection import begin_immediate
 from core.discovery import Catalog
+from core.events import EventHandler, Notice
 from core.expected import ENGINE_TABLES, expected_schemas
 from core.schema import table_exists
 from core.schemadiff import compare
-from core.schemashape import Schema
-from core.version import ADOPTION_TABLE, TOOL_VERSION, record, write_version
+from core.schemashape import Schema, read_schema
+from core.version import (
+    ADOPTION_TABLE,
+    TOOL_VERSION,
+    read_history,
+    read_version,
+    record,
+    write_version,
+)
+from core.wording import adopted
 
 _CREATE = f"""
 CREATE TABLE IF NOT EXISTS {ADOPTION_TABLE} (
@@ -86,6 +97,39 @@ def record_adoption(conn: sqlite3.Connection, catalog: Catalog, adoption: Adopti
             checksum=migration.checksum,
             duration_ms=None,
         )
+
+
+def take_over(
+    conn: sqlite3.Connection,
+    path: Path,
+    catalog: Catalog,
+    lock_timeout: float,
+    on_event: EventHandler,
+) -> Adoption | None:
+    """Under the write lock, place the file by its schema now and record it as ours.
+
+    None when, by the time the lock is held, the file already carries our
+    history (another upgrade adopted it meanwhile).
+    """
+
+    def say_waiting() -> None:
+        on_event(Notice("Another program is writing to this database; waiting for it to finish."))
+
+    begin_immediate(conn, path, lock_timeout, say_waiting)
+    try:
+        carried = read_version(conn)
+        if not numbered_elsewhere(carried, read_history(conn)):
+            conn.execute("ROLLBACK")
+            return None
+        adoption = Adoption(place_by_schema(read_schema(conn), catalog), carried)
+        record_adoption(conn, catalog, adoption)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    on_event(Notice(adopted(adoption.carried_version, adoption.adopted_version)))
+    return adoption
 
 
 def read_adoption(conn: sqlite3.Connection) -> Adoption | None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from core import runlog
 from core.backup import default_backup_dir, is_own_backup, make_backup
 from core.cancel import CancelToken
+from core.check import CheckReport, check_database
 from core.connection import open_readonly
 from core.discovery import Catalog, load_catalog
 from core.errors import NO_FILE, DatabaseUnusable, Refusal
@@ -50,6 +51,13 @@ def status(
 ) -> DatabaseStatus:
     """Where the file stands and which migrations are applied or pending. Read-only."""
     return inspect_database(path, catalog_of(migrations_dir, catalog))
+
+
+def check(
+    path: Path | str, migrations_dir: Path | str | None = None, *, catalog: Catalog | None = None
+) -> CheckReport:
+    """Every difference between the file and its version's expected schema. Read-only."""
+    return check_database(path, catalog_of(migrations_dir, catalog))
 
 
 def plan(
@@ -177,6 +185,7 @@ __all__ = [
     "BackupInfo",
     "CancelToken",
     "Catalog",
+    "CheckReport",
     "DatabaseStatus",
     "FileSide",
     "InterruptedUpgrade",
@@ -188,6 +197,7 @@ __all__ = [
     "UpgradeResult",
     "backup",
     "catalog_of",
+    "check",
     "default_backup_dir",
     "ensure_current",
     "is_own_backup",

@@ -27,6 +27,7 @@ class Result(StrEnum):
 
     UPGRADED = "upgraded"
     UP_TO_DATE = "up to date"
+    DIFFERS = "still differs from its version"  # the migrations committed; the file isn't in shape
     FAILED = "failed, rolled back"
     NOT_UPGRADED = "not upgraded"  # the file can't be used: not a society database, locked...
     STOPPED = "stopped part way"  # e.g. locked after some migrations, each one complete
@@ -35,9 +36,8 @@ class Result(StrEnum):
 
     @property
     def exit_code(self) -> int:
-        return {Result.FAILED: 1, Result.NOT_UPGRADED: 2, Result.STOPPED: 2}.get(
-            self, 130 if self in (Result.CANCELLED, Result.NOT_STARTED) else 0
-        )
+        codes = {Result.FAILED: 1, Result.NOT_UPGRADED: 2, Result.STOPPED: 2, Result.DIFFERS: 3}
+        return codes.get(self, 130 if self in (Result.CANCELLED, Result.NOT_STARTED) else 0)
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class FileOutcome:
 
 
 def worst_exit_code(outcomes: Sequence[FileOutcome]) -> int:
-    """The highest exit code of them: 130 over 2 over 1 over 0."""
+    """The highest exit code of them: 130 over 3 over 2 over 1 over 0."""
     return max((o.result.exit_code for o in outcomes), default=0)
 
 
@@ -108,6 +108,8 @@ def _upgrade_one(
         return FileOutcome(path, start, seen.version, ended, seen.backup, str(exc))
     if result.cancelled:
         ended = Result.CANCELLED
+    elif result.differences:  # never "upgraded" or "up to date" for a file that isn't
+        ended = Result.DIFFERS
     else:
         ended = Result.UPGRADED if result.applied else Result.UP_TO_DATE
     return FileOutcome(path, result.from_version, result.to_version, ended, result.backup)

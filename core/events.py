@@ -10,8 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core import wording
+
+if TYPE_CHECKING:
+    from core.schemadiff import Difference
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,8 @@ class UpgradeFinished:
     to_version: int
     applied: int
     cancelled: bool = False
+    # What the file still lacks or has otherwise than to_version owns (checked at the end).
+    differences: tuple[Difference, ...] = ()
 
     @property
     def text(self) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core.adopt import Adoption
 from core.connection import readonly_error
 from core.discovery import Catalog, Migration
 from core.events import StepInfo
@@ -31,10 +32,11 @@ class Plan:
     to_version: int
     steps: tuple[Migration, ...]
     safety: Safety
+    adopt: Adoption | None = None  # numbered by another tool: made ours before the steps
 
     @property
     def nothing_to_do(self) -> bool:
-        return not self.steps
+        return not self.steps and self.adopt is None
 
     @property
     def backup_due(self) -> bool:
@@ -65,10 +67,15 @@ def plan_upgrade(
     require_upgradable(found)
     current = found.current_version or 0
     steps = catalog.between(current, goal)
-    if steps and not found.writable:
+    verdict = found.schema
+    adopt = None
+    if found.state is State.NUMBERED_ELSEWHERE and verdict and verdict.carried is not None:
+        adopt = Adoption(verdict.version, verdict.carried)
+    writes = bool(steps) or adopt is not None
+    if writes and not found.writable:
         raise readonly_error(found.path)
-    if not steps or found.state is State.NEW:
+    if not writes or found.state is State.NEW:
         safety = Safety.NONE
     else:
         safety = Safety.BACKUP if backup else Safety.CHECK
-    return Plan(current, max(current, goal), steps, safety)
+    return Plan(current, max(current, goal), steps, safety, adopt)

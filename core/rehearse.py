@@ -25,6 +25,7 @@ from core.errors import ON_A_COPY, DatabaseUnusable, MigrationFailed, Refusal, U
 from core.events import Event, EventHandler, MigrationApplied, ignore_event
 from core.marker import process_alive
 from core.schema import columns, user_tables
+from core.schemadiff import Difference
 from core.status import State, inspect_database, require_upgradable
 from core.upgrade import upgrade_file
 
@@ -50,6 +51,8 @@ class Rehearsal:
     error: str | None
     schema: dict[str, list[str]]  # table -> its columns, after the rehearsal
     cancelled: bool = False  # stopped by the person before it finished
+    # What the copy still lacked or had otherwise than to_version owns, at the end.
+    differences: tuple[Difference, ...] = ()
 
     @property
     def succeeded(self) -> bool:
@@ -87,12 +90,13 @@ def rehearse_upgrade(
         else:
             _copy(original, copy)
         error: str | None = None
+        differences: tuple[Difference, ...] = ()
         cancelled = False
         try:
             result = upgrade_file(  # the real pipeline, on the copy
                 copy, catalog, target=target, backup=False, on_event=collect, cancel=cancel
             )
-            cancelled = result.cancelled
+            cancelled, differences = result.cancelled, result.differences
         except UpgradeCancelled:
             cancelled = True
         except MigrationFailed as exc:
@@ -100,7 +104,7 @@ def rehearse_upgrade(
         schema = _schema(copy)
     start = found.current_version or 0
     end = steps[-1].version if steps else start
-    return Rehearsal(start, end, tuple(steps), error, schema, cancelled)
+    return Rehearsal(start, end, tuple(steps), error, schema, cancelled, differences)
 
 
 def remove_stale_rehearsals(temp: Path | None = None) -> None:

@@ -8,7 +8,7 @@ uniqueness; foreign keys; triggers and views. What the file has beyond that
 (a column added by hand, the app's own model tables) is an *extra*: listed,
 never a reason to fail. Column order is not compared: a column added with
 ``ALTER TABLE`` lands last, one written inline does not, and both are the same
-schema. Sentences are made from these facts in :mod:`core.schemawords`.
+schema. Sentences are made from these facts in :mod:`core.wording`.
 """
 
 from __future__ import annotations

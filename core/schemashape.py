@@ -125,7 +125,7 @@ def read_schema(conn: sqlite3.Connection) -> Schema:
     views: dict[str, View] = {}
     for kind, name, table, sql in entries:
         key = name.lower()
-        if kind == "table" and not sqltext.has_word(sql, "virtual"):
+        if kind == "table" and (sql or "")[:14].upper() != "CREATE VIRTUAL":
             tables[key] = _table(conn, name, sql)
         elif kind == "index" and sql is not None:  # autoindexes belong to their table
             indexes[key] = _index(conn, name, table, sql)
@@ -153,7 +153,8 @@ def _table(conn: sqlite3.Connection, name: str, sql: str | None) -> Table:
         for row in conn.execute(f"PRAGMA index_list({quote(name)})")
         if row[3] == "u"
     )
-    words = list(sqltext.iter_words(sql))
+    upper = (sql or "").upper()  # tokenise only when the word is there at all (it is rare)
+    words = list(sqltext.iter_words(sql)) if "AUTOINCREMENT" in upper or "WITHOUT" in upper else []
     return Table(
         name=name,
         columns=columns,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 _TOKEN = re.compile(
     r"""
@@ -27,8 +28,7 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: made by the thousand, so cheap to make
     kind: str  # "string", "quoted", "number", "word" or "op"
     text: str  # as written
 
@@ -137,6 +137,6 @@ def is_literal(term: IndexTerm) -> bool:
 
 def iter_words(sql: str | None) -> Iterator[str]:
     """The statement's keywords and bare names, case-folded, in order."""
-    for t in tokens(sql or ""):
-        if t.kind == "word":
-            yield t.key
+    for match in _TOKEN.finditer(sql or ""):
+        if match.lastgroup == "word":
+            yield match.group().lower()

@@ -31,6 +31,8 @@ class State(StrEnum):
     UNVERSIONED = "unversioned"
     PENDING = "pending"
     UP_TO_DATE = "up_to_date"
+    DIFFERS = "differs"  # lacks or changed something its version owns (at any version)
+    NUMBERED_ELSEWHERE = "numbered_elsewhere"  # user_version set by another tool
     TOO_NEW = "too_new"
     NOT_OURS = "bookkeeping_not_ours"  # version or history not as this tool writes them
 
@@ -56,6 +58,8 @@ CAPABILITIES: dict[State, frozenset[Action]] = {
     State.UNVERSIONED: _SOCIETY_FILE,
     State.PENDING: _SOCIETY_FILE,
     State.UP_TO_DATE: _SOCIETY_FILE,  # upgrading or rehearsing it says: nothing to do
+    State.DIFFERS: _SOCIETY_FILE,  # pending migrations may bring it into shape
+    State.NUMBERED_ELSEWHERE: _SOCIETY_FILE,  # the upgrade places it by schema first
     State.TOO_NEW: frozenset({_A.BACK_UP, _A.RESTORE_OVER, _A.COPY_INTO}),
     State.NOT_OURS: frozenset({_A.RESTORE_OVER}),  # nothing is done to it but replacing it
 }

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from core import marker, wording
+from core.adopt import numbered_elsewhere
+from core.conformance import SchemaVerdict, judge
 from core.connection import is_locked_error, open_readonly, recover_hot_journal
 from core.discovery import Catalog
 from core.errors import (
@@ -92,6 +94,8 @@ class DatabaseStatus:
     is_folder: bool = False  # MISSING: the path is a folder
     read_error: str | None = None  # UNREADABLE: the system's words
     distrust: Distrust | None = None  # NOT_OURS: what in its bookkeeping isn't this tool's
+    # The file against what its version owns (None: empty, unusable, or can't be known).
+    schema: SchemaVerdict | None = None
 
     @property
     def pending(self) -> tuple[MigrationRow, ...]:
@@ -120,10 +124,12 @@ class DatabaseStatus:
         """
         if not self.state.allows(action):
             return False
+        # A file numbered elsewhere is made ours even with nothing pending.
+        work = bool(self.pending) or self.state is State.NUMBERED_ELSEWHERE
         if action is Action.UPGRADE:
-            return bool(self.pending) and self.writable
+            return work and self.writable
         if action is Action.REHEARSE:
-            return bool(self.pending)
+            return work
         return True
 
     def to_json(self) -> dict[str, Any]:
@@ -157,7 +163,7 @@ def inspect_database(path: Path | str, catalog: Catalog) -> DatabaseStatus:
     if header != SQLITE_MAGIC:
         return unusable(State.NOT_SQLITE)
     try:
-        version, tables, history, society, distrust = _read_schema(file)
+        version, tables, history, society, distrust, verdict = _read_schema(file, catalog)
     except sqlite3.DatabaseError as exc:
         return unusable(State.LOCKED if is_locked_error(exc) else State.CORRUPT)
     if not tables and version == 0:
@@ -166,18 +172,25 @@ def inspect_database(path: Path | str, catalog: Catalog) -> DatabaseStatus:
         return unusable(State.NOT_SOCIETY, version)
     if distrust is not None:
         return unusable(State.NOT_OURS, version, distrust=distrust)
-    if version > latest:
+    if version > latest and not numbered_elsewhere(version, history):
         return unusable(State.TOO_NEW, version)
-    if version == 0:
+    if verdict is not None and verdict.numbered_elsewhere:
+        state, version = State.NUMBERED_ELSEWHERE, verdict.version  # its true place, ours
+    elif version == 0:
         state = State.UNVERSIONED
+    elif verdict is not None and not verdict.matches:
+        state = State.DIFFERS  # never "up to date", whatever its number says
     elif version < latest:
         state = State.PENDING
     else:
         state = State.UP_TO_DATE
-    return _rows(file, state, version, catalog, history, writable)
+    return _rows(file, state, version, catalog, history, writable, verdict)
 
 
-def _read_schema(file: Path) -> tuple[int, set[str], dict, bool, Distrust | None]:
+Found = tuple[int, set[str], dict, bool, Distrust | None, SchemaVerdict | None]
+
+
+def _read_schema(file: Path, catalog: Catalog) -> Found:
     """Version, table names and history, read without writing.
 
     One exception: a hot journal left by a process killed while committing
@@ -185,15 +198,15 @@ def _read_schema(file: Path) -> tuple[int, set[str], dict, bool, Distrust | None
     read-write open, as any program opening the file would; do that, then look.
     """
     try:
-        return _read_schema_readonly(file)
+        return _read_schema_readonly(file, catalog)
     except sqlite3.OperationalError as exc:
         if getattr(exc, "sqlite_errorcode", None) != SQLITE_READONLY_ROLLBACK:
             raise
     recover_hot_journal(file)
-    return _read_schema_readonly(file)
+    return _read_schema_readonly(file, catalog)
 
 
-def _read_schema_readonly(file: Path) -> tuple[int, set[str], dict, bool, Distrust | None]:
+def _read_schema_readonly(file: Path, catalog: Catalog) -> Found:
     conn = open_readonly(file)
     try:
         version = read_version(conn)
@@ -205,7 +218,9 @@ def _read_schema_readonly(file: Path) -> tuple[int, set[str], dict, bool, Distru
         )
         distrust = bookkeeping_problem(conn, version)
         history = read_history(conn) if HISTORY_TABLE in tables and distrust is None else {}
-        return version, tables, history, society, distrust
+        trusted = society and distrust is None
+        verdict = judge(conn, catalog, version, history) if trusted else None
+        return version, tables, history, society, distrust, verdict
     finally:
         conn.close()
 
@@ -246,6 +261,7 @@ def _rows(
     catalog: Catalog,
     history: dict,
     writable: bool,
+    verdict: SchemaVerdict | None = None,
 ) -> DatabaseStatus:
     rows = []
     for m in catalog.migrations:
@@ -267,7 +283,7 @@ def _rows(
     if elsewhere or (note is not None and note.version <= version):
         note = None  # running now, or that migration committed: the kill undid nothing
     return DatabaseStatus(
-        file, state, version, catalog.latest, tuple(rows), writable, note, elsewhere
+        file, state, version, catalog.latest, tuple(rows), writable, note, elsewhere, schema=verdict
     )
 
 

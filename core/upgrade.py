@@ -15,12 +15,14 @@ rehearsal on a copy, the command line, the window) goes through it.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from core import marker, step, wording
+from core.adopt import Adoption, take_over
 from core.backup import make_backup
 from core.cancel import CancelToken
+from core.conformance import verify
 from core.connection import is_locked_error, open_readwrite
 from core.discovery import Catalog
 from core.errors import (
@@ -46,6 +48,7 @@ from core.events import (
 from core.fkbaseline import Baseline
 from core.guard import EngineConnection
 from core.plan import Plan, Safety, plan_upgrade, step_info
+from core.schemadiff import Difference
 from core.status import inspect_database
 
 DEFAULT_LOCK_TIMEOUT = 10.0
@@ -58,6 +61,13 @@ class UpgradeResult:
     applied: tuple[StepInfo, ...]
     cancelled: bool = False
     backup: Path | None = None
+    # Checked at the end: what the file still lacks or has otherwise than to_version owns.
+    differences: tuple[Difference, ...] = ()
+    adopted: Adoption | None = None  # numbered by another tool, made ours first
+
+    @property
+    def schema_matches(self) -> bool:
+        return not self.differences
 
 
 def upgrade_file(
@@ -76,9 +86,10 @@ def upgrade_file(
     found = inspect_database(file, catalog)
     plan = plan_upgrade(found, catalog, target, backup=backup)
     if plan.nothing_to_do:  # don't open for writing, don't wait for a lock
+        differs = found.schema.comparison.differences if found.schema else ()
         on_event(PlanReady(plan.from_version, plan.from_version, ()))
-        on_event(UpgradeFinished(plan.from_version, plan.from_version, 0))
-        return UpgradeResult(plan.from_version, plan.from_version, ())
+        on_event(UpgradeFinished(plan.from_version, plan.from_version, 0, differences=differs))
+        return UpgradeResult(plan.from_version, plan.from_version, (), differences=differs)
     for row in found.changed:
         on_event(Notice(wording.changed_since_applied(row.version)))
     conn = _open(file, lock_timeout)
@@ -87,7 +98,15 @@ def upgrade_file(
         baseline = Baseline(conn)  # watches for other writers from before the backup
         saved = prepare(conn, file, plan, backup_to, on_event)
         baseline.use_copy(saved)
-        return run_steps(conn, file, plan, CrashNote(file, saved), progress, baseline)
+        adoption = None
+        if plan.adopt is not None:  # its number is another tool's: ours comes from its schema
+            adoption = take_over(conn, file, catalog, lock_timeout, on_event)
+            if adoption is not None:
+                place = adoption.adopted_version
+                steps = catalog.between(place, plan.to_version)
+                plan = replace(plan, from_version=place, steps=steps)
+        result = run_steps(conn, file, plan, CrashNote(file, saved), progress, catalog, baseline)
+        return replace(result, adopted=adoption)
     except MigrationError as exc:
         if not progress.applied or isinstance(exc, MigrationFailed | UpgradeCancelled):
             raise
@@ -165,6 +184,7 @@ def run_steps(
     plan: Plan,
     note: CrashNote,
     progress: Progress,
+    catalog: Catalog,
     baseline: Baseline | None = None,
 ) -> UpgradeResult:
     """Begin, apply, check, record, commit: one transaction per migration, each run once."""
@@ -200,8 +220,12 @@ def run_steps(
             on_event(MigrationApplied(info, index, total, applied.seconds))
     cancelled = cancel.requested and version < plan.to_version
     done = tuple(progress.applied)
-    on_event(UpgradeFinished(plan.from_version, version, len(done), cancelled))
-    return UpgradeResult(plan.from_version, version, done, cancelled, note.backup)
+    checked = verify(conn, catalog, version)  # the number is a claim: look at the file
+    if checked is None:
+        on_event(Notice(wording.unverifiable(version)))
+    differs = checked.differences if checked else ()
+    on_event(UpgradeFinished(plan.from_version, version, len(done), cancelled, differs))
+    return UpgradeResult(plan.from_version, version, done, cancelled, note.backup, differs)
 
 
 @dataclass

@@ -13,7 +13,7 @@ type checker only).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,8 @@ from core.reasons import Refusal as R
 from core.state import State
 
 if TYPE_CHECKING:
+    from core.check import CheckReport
+    from core.conformance import SchemaVerdict
     from core.errors import CatalogError, DatabaseUnusable
     from core.events import (
         BackupDone,
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
     from core.plan import Plan
     from core.rehearse import Rehearsal
     from core.restore import BackupInfo, FileSide, RestoreResult
+    from core.schemadiff import Comparison, Difference
     from core.status import DatabaseStatus, Distrust
 
 UNCHANGED = "The database file was not changed."
@@ -118,6 +121,8 @@ def state_summary(status: DatabaseStatus) -> str:
             )
         case State.PENDING:
             text = f"At version {version}: {count(pending, 'migration')} pending."
+        case State.DIFFERS | State.NUMBERED_ELSEWHERE:
+            text = standing(status.schema, pending, latest)
         case _:
             text = f"Up to date at version {version}."
     if not status.writable:
@@ -264,6 +269,9 @@ def kept_aside(path: Path) -> str:
 
 
 def rehearsal(report: Rehearsal) -> str:
+    if report.differences and not report.error:
+        ending = still_differs(report.differences, report.to_version, len(report.steps))
+        return f"Rehearsal on a copy: {ending} {UNTOUCHED_BY_REHEARSAL}"
     if report.error:
         return f"Rehearsal on a copy: {report.error} {UNTOUCHED_BY_REHEARSAL}"
     n = len(report.steps)
@@ -366,6 +374,8 @@ def migration_rolled_back(event: MigrationRolledBack) -> str:
 
 
 def upgrade_finished(event: UpgradeFinished) -> str:
+    if event.differences:  # never "up to date" for a file that isn't
+        return still_differs(event.differences, event.to_version, event.applied)
     if event.cancelled:
         return f"Upgrade stopped at version {event.to_version} as asked."
     if event.applied == 0:
@@ -570,3 +580,199 @@ def file_error(filename: object, reason: str) -> str:
 def catalog_unusable(exc: CatalogError) -> str:
     """The command line's and the window's heading for a broken migrations folder."""
     return f"The migrations are not usable: {exc}"
+
+
+# --- The schema check (facts from core.schemadiff, core.conformance, core.check) -----
+# One sentence per difference, naming the object and saying what the file has
+# where the version has something else. Only names and declared types appear.
+
+
+def _default(value: str | None) -> str:
+    return f"default {value}" if value is not None else "no default"
+
+
+def _pk(position: str | None) -> str:
+    return "is in the primary key" if position not in (None, "0") else "is not in the primary key"
+
+
+def _generated(hidden: str | None) -> str:
+    return "a generated column" if hidden in ("2", "3") else "a plain column"
+
+
+def _has(flag: str | None, word: str) -> str:
+    return f"has {word}" if flag else f"has no {word}"
+
+
+_SENTENCES: dict[str, Callable[[Difference, str], str]] = {  # by Kind value
+    "missing_table": lambda d, v: f"table {d.table} is missing",
+    "missing_column": lambda d, v: (
+        f"{d.table} has no column `{d.object}` ({d.expected or 'untyped'} in {v})"
+    ),
+    "column_type": lambda d, v: (
+        f"{d.table}.{d.object} is {d.found or 'untyped'} where {v} has {d.expected or 'no type'}"
+    ),
+    "column_default": lambda d, v: (
+        f"{d.table}.{d.object} has {_default(d.found)} where {v} has {_default(d.expected)}"
+    ),
+    "column_not_null": lambda d, v: (
+        f"{d.table}.{d.object} is NOT NULL where {v} allows empty values"
+        if d.found
+        else f"{d.table}.{d.object} allows empty values where {v} has NOT NULL"
+    ),
+    "column_primary_key": lambda d, v: (
+        f"{d.table}.{d.object} {_pk(d.found)} where in {v} it {_pk(d.expected)}"
+    ),
+    "column_generated": lambda d, v: (
+        f"{d.table}.{d.object} is {_generated(d.found)} where {v} has {_generated(d.expected)}"
+    ),
+    "autoincrement": lambda d, v: (
+        f"{d.table} {_has(d.found, 'AUTOINCREMENT')} where {v} {_has(d.expected, 'it')}"
+    ),
+    "without_rowid": lambda d, v: (
+        f"{d.table} is {'a' if d.found else 'not a'} WITHOUT ROWID table "
+        f"where {v} {'makes' if d.expected else 'does not make'} it one"
+    ),
+    "missing_unique": lambda d, v: f"{d.table}.{d.object} is not kept unique as in {v}",
+    "missing_foreign_key": lambda d, v: f"{d.table} lacks the link {d.object} of {v}",
+    "foreign_key_differs": lambda d, v: (
+        f"{d.table}.{d.object} links {d.found} where {v} links {d.expected}"
+    ),
+    "missing_index": lambda d, v: f"index {d.object} is missing",
+    "index_differs": lambda d, v: f"index {d.object} is `{d.found}` where {v} has `{d.expected}`",
+    "index_on_constant": lambda d, v: (
+        f"index {d.object} is on a constant, `{d.found}`, so it indexes nothing; "
+        f"{v} has it on `{d.expected}`"
+    ),
+    "missing_trigger": lambda d, v: f"trigger {d.object} on {d.table} is missing",
+    "trigger_differs": lambda d, v: (
+        f"trigger {d.object} on {d.table} does something other than in {v}"
+    ),
+    "missing_view": lambda d, v: f"view {d.table} is missing",
+    "view_differs": lambda d, v: f"view {d.table} reads something other than in {v}",
+    "extra_table": lambda d, v: f"{d.table} is a table that no migration made",
+    "extra_column": lambda d, v: (
+        f"{d.table} has an extra column `{d.object}` that no migration made"
+    ),
+    "extra_unique": lambda d, v: (
+        f"{d.table}.{d.object} is kept unique, which no migration asked for"
+    ),
+    "extra_foreign_key": lambda d, v: f"{d.table} has a link {d.object} that no migration made",
+    "extra_index": lambda d, v: f"index {d.object} on {d.table} is one no migration made",
+    "extra_trigger": lambda d, v: f"trigger {d.object} on {d.table} is one no migration made",
+    "extra_view": lambda d, v: f"view {d.table} is one no migration made",
+}
+
+
+def describe(difference: Difference, version: int) -> str:
+    """One difference as a sentence (no full stop), against version ``version``."""
+    return _SENTENCES[difference.kind.value](difference, f"version {version}")
+
+
+def first_differences(comparison: Comparison, version: int, limit: int = 3) -> str:
+    """The first few differences in one sentence, for a status line."""
+    shown = [describe(d, version) for d in comparison.differences[:limit]]
+    more = len(comparison.differences) - len(shown)
+    text = "; ".join(shown)
+    if more:
+        text += f"; and {more} more (the check lists them all)"
+    return text + "." if text else ""  # names keep their case, even first
+
+
+def report_lines(comparison: Comparison, version: int) -> Sequence[str]:
+    """Every difference, then every extra, one line each: the check's report."""
+    lines = [f"- {describe(d, version)}" for d in comparison.differences]
+    if comparison.extras:
+        lines.append("Also in the file, left as they are (no migration made them):")
+        lines += [f"- {describe(d, version)}" for d in comparison.extras]
+    return lines
+
+
+def _pending(count: int) -> str:
+    return f"{count} migration{'s' if count != 1 else ''} pending"
+
+
+def standing(verdict: SchemaVerdict | None, pending: int, latest: int) -> str:
+    """Where a file stands when its schema, not its number, decides (status's summary)."""
+    if verdict is None:
+        return ""
+    if verdict.carried is not None:
+        place = f"its schema matches version {verdict.version} of this one"
+        if verdict.version == 0:
+            place = "its schema matches no version of this one (not even version 1)"
+        rest = (
+            f"{_pending(pending)}."
+            if pending
+            else "nothing pending; upgrading records it as ours at that version."
+        )
+        return f"Numbered {verdict.carried} by another tool; {place}: {rest}"
+    text = (
+        f"Differs from version {verdict.version}: "
+        f"{first_differences(verdict.comparison, verdict.version)}"
+    )
+    return f"{text} {_pending(pending)[:1].upper()}{_pending(pending)[1:]}." if pending else text
+
+
+def still_differs(differences: Sequence[Difference], version: int, applied: int) -> str:
+    """The end of an upgrade that left the file otherwise than its version owns."""
+    n = len(differences)
+    done = "The migrations were applied, but" if applied else "Nothing was pending, but"
+    listed = "; ".join(describe(d, version) for d in differences)
+    return (
+        f"{done} the file still differs from what version {version} has "
+        f"({n} difference{'s' if n != 1 else ''}): {listed}. "
+        "The Society app may fail where these are; the check gives the full report."
+    )
+
+
+def adopted(carried: int, version: int) -> str:
+    """The notice when a file numbered by another tool is made ours."""
+    return (
+        f"This file was numbered {carried} by another tool; its schema matches version "
+        f"{version} of this one, so it is now recorded as version {version}."
+    )
+
+
+def unverifiable(version: int) -> str:
+    return (
+        f"The schema of version {version} can't be worked out (a migration fails on an "
+        "empty database), so the file could not be checked against it."
+    )
+
+
+def check_report(report: CheckReport) -> str:
+    """The check as a report a person can read and copy (no row values, only names)."""
+    found, verdict = report.status, report.verdict
+    lines = [f"Database: {found.path}", f"State: {found.summary}", ""]
+    if found.state.value == "new":
+        lines.append("An empty file: nothing to check yet.")
+    elif verdict is None:
+        lines.append("The file can't be checked.")
+    elif verdict.version == 0 and verdict.carried is None:
+        lines.append(
+            "No migration has run on this file yet, so nothing in it is owned by one; "
+            f"upgrading brings it to version {found.latest_version}."
+        )
+    else:
+        v = verdict.version
+        n = len(verdict.comparison.differences)
+        lines.append(
+            f"Compared with version {v}: "
+            + (
+                "nothing the migrations make is missing or different."
+                if not n
+                else f"{n} difference{'s' if n != 1 else ''}:"
+            )
+        )
+        lines += report_lines(verdict.comparison, v)
+    if report.changed:
+        lines += ["", "Migrations whose files changed since they were applied to this file:"]
+        lines += [f"- {m.version:03d} {m.description}" for m in report.changed]
+    return "\n".join(lines)
+
+
+def left_differing(version: int, db: object) -> str:
+    """The command line's last word on an upgrade that left the file otherwise."""
+    return (
+        f"The file does not have everything version {version} owns "
+        f"(check {db} lists each difference)."
+    )

@@ -36,6 +36,8 @@ BADGES: dict[State, tuple[str, str]] = {
     State.UNVERSIONED: ("Unversioned (older install)", ATTENTION),
     State.PENDING: ("Upgrade needed", ATTENTION),
     State.UP_TO_DATE: ("Up to date", GOOD),
+    State.DIFFERS: ("Differs from its version", BLOCKED),
+    State.NUMBERED_ELSEWHERE: ("Numbered by another tool", ATTENTION),
     State.TOO_NEW: ("Newer than this tool", BLOCKED),
     State.NOT_OURS: ("Version or history not this tool's", BLOCKED),
 }

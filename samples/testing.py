@@ -33,7 +33,7 @@ from core.expected import ENGINE_TABLES, expected_schema
 from core.schema import user_tables
 from core.schemadiff import Comparison, compare
 from core.schemashape import read_schema
-from core.schemawords import first_differences
+from core.wording import first_differences
 from samples.legacy import APP_MANAGER_STEPS, Shape, build, build_numbered_by_app_manager
 
 Maker = Callable[[Path], Path]

@@ -9,7 +9,7 @@ from core.discovery import Catalog
 from core.events import EventHandler
 from core.runner import CancelToken, UpgradeResult
 from core.state import Action, State
-from gui.dialogs import new_database_text, plan_text
+from gui.dialogs import new_database_text, plan_text, tell
 from gui.jobs.spec import ActionText, FileView, JobHost, JobOutcome, JobSpec, Run, stop_and_close
 from gui.worker import Work
 
@@ -58,9 +58,19 @@ def ask(host: JobHost, file: FileView) -> None:
 
 
 def report(host: JobHost, outcome: JobOutcome, closing: bool) -> None:
-    """Where the safety copy is; a box for a failure unless the window is closing."""
-    if isinstance(outcome.result, UpgradeResult) and outcome.result.backup is not None:
-        host.say(wording.backup_kept(outcome.result.backup))
+    """Where the safety copy is; a warning when the file still differs from its version."""
+    result = outcome.result
+    if not isinstance(result, UpgradeResult):
+        return
+    if result.backup is not None:
+        host.say(wording.backup_kept(result.backup))
+    if result.differences and not closing:  # a warning, never a success
+        tell(
+            host.widget,
+            "The upgrade finished, but the file still differs",
+            wording.still_differs(result.differences, result.to_version, len(result.applied)),
+            name="schemaDiffersDialog",
+        )
 
 
 JOB = JobSpec(

@@ -157,7 +157,7 @@ def test_enforcement_is_off_during_steps_and_restored_after(current_db, migratio
     try:
         conn.execute("PRAGMA foreign_keys = ON")
         progress = Progress([].append, CancelToken(), catalog.latest, 1.0)
-        result = run_steps(conn, current_db, plan, CrashNote(current_db, None), progress)
+        result = run_steps(conn, current_db, plan, CrashNote(current_db, None), progress, catalog)
         assert result.to_version == NEXT
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     finally:

@@ -15,7 +15,7 @@ import pytest
 from core.connection import open_readonly
 from core.schemadiff import Comparison, Difference, Kind, compare
 from core.schemashape import Schema, read_schema
-from core.schemawords import describe, first_differences, report_lines
+from core.wording import describe, first_differences, report_lines
 
 RESIDENTS = """CREATE TABLE residents (id INTEGER PRIMARY KEY, flat_no TEXT UNIQUE,
     name TEXT, monthly_charges REAL DEFAULT 500.0, status TEXT)"""

@@ -35,6 +35,16 @@ def at_version(version: int) -> Callable[[Path], Path]:
     return make
 
 
+def upgraded_to(version: int, *then: str) -> Callable[[Path], Path]:
+    """Brought to ``version`` by this tool (so with our history), then ``then`` run."""
+
+    def make(db: Path) -> Path:
+        api.upgrade(society(db), target=version, backup=False)
+        return run_sql(db, *then) if then else db
+
+    return make
+
+
 def unix_socket(db: Path) -> Path:
     """A path that exists but can't be opened as a file, even by root."""
     server = socket.socket(socket.AF_UNIX)
@@ -52,9 +62,11 @@ MAKERS: dict[State, Callable[[Path], Path]] = {
     State.LOCKED: society,  # and held: see held_if_locked
     State.NEW: lambda db: db.touch() or db,
     State.UNVERSIONED: society,
-    State.PENDING: at_version(2),
-    State.UP_TO_DATE: at_version(SHIPPED_COUNT),
-    State.TOO_NEW: at_version(SHIPPED_COUNT + 3),
+    State.PENDING: upgraded_to(2),
+    State.UP_TO_DATE: upgraded_to(SHIPPED_COUNT),
+    State.DIFFERS: upgraded_to(SHIPPED_COUNT, "DROP INDEX idx_ledger_date"),
+    State.NUMBERED_ELSEWHERE: at_version(9),  # no history of ours: another tool's number
+    State.TOO_NEW: upgraded_to(SHIPPED_COUNT, f"PRAGMA user_version = {SHIPPED_COUNT + 3}"),
     State.NOT_OURS: at_version(-1),
 }
 
@@ -72,6 +84,8 @@ EXPECTED = {
     State.UNVERSIONED: SOCIETY_FILE,
     State.PENDING: SOCIETY_FILE,
     State.UP_TO_DATE: SOCIETY_FILE,
+    State.DIFFERS: SOCIETY_FILE,
+    State.NUMBERED_ELSEWHERE: SOCIETY_FILE,
     State.TOO_NEW: {A.BACK_UP, A.RESTORE_OVER, A.COPY_INTO},
     State.NOT_OURS: {A.RESTORE_OVER},
 }
@@ -141,10 +155,15 @@ def test_each_verb_goes_ahead_exactly_when_the_state_allows_it(
 def test_a_status_offers_an_upgrade_only_with_pending_migrations_and_write_access(
     tmp_path: Path,
 ) -> None:
-    found = api.status(at_version(2)(tmp_path / "society.db"))
+    found = api.status(upgraded_to(2)(tmp_path / "society.db"))
     assert found.can(Action.UPGRADE) and found.can(Action.REHEARSE)
     read_only = replace(found, writable=False)
     assert not read_only.can(Action.UPGRADE) and read_only.can(Action.REHEARSE)
-    current = api.status(at_version(SHIPPED_COUNT)(tmp_path / "current.db"))
+    current = api.status(upgraded_to(SHIPPED_COUNT)(tmp_path / "current.db"))
     assert not current.can(Action.UPGRADE) and not current.can(Action.REHEARSE)
     assert current.state.allows(Action.UPGRADE)  # accepted: it says "nothing to do"
+    # Another tool's number at the latest: nothing pending, but it is made ours.
+    whole = upgraded_to(SHIPPED_COUNT, "DROP TABLE migration_history")
+    elsewhere = api.status(whole(tmp_path / "elsewhere.db"))
+    assert elsewhere.state is State.NUMBERED_ELSEWHERE and not elsewhere.pending
+    assert elsewhere.can(Action.UPGRADE)

@@ -79,6 +79,7 @@ def _missing(folder: Path) -> Path:
 
 def _too_new(folder: Path) -> Path:
     path = build(folder / "future.db", Shape.FIRST_RELEASE, residents=3, ledger_rows=3)
+    api.upgrade(path, backup=False)  # our history: 99 is our numbering, beyond this tool
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA user_version = 99")
     conn.close()

@@ -13,6 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from core import api
 from samples.legacy import Shape, build
 
 PAGE = 4096
@@ -70,6 +71,7 @@ def build_corpus(folder: Path) -> Path:
     (folder / "x.db").mkdir()
 
     huge = build(folder / "huge user_version.db", Shape.LATEST_CODE, residents=5, ledger_rows=20)
+    api.upgrade(huge, backup=False)  # our history: its number is ours, and too high
     _execute(huge, f"PRAGMA user_version = {2**31 - 1}")
     other = folder / "another program.db"
     _execute(
