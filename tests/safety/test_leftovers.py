@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from helpers.migration_files import SHIPPED_COUNT
 from helpers.snapshot import version
 
 from core import api
@@ -139,7 +140,7 @@ def test_the_crash_notes_temporary_file_is_cleared_by_the_next_upgrade(legacy_db
         problems += [f"point {n}: a false crash note"] * (
             api.status(legacy_db).interrupted is not None
         )
-        problems += [f"point {n}: not finished"] * (version(legacy_db) != 4)
+        problems += [f"point {n}: not finished"] * (version(legacy_db) != SHIPPED_COUNT)
     assert problems == []
 
 
