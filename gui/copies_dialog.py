@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import api
+from core.batch import FileOutcome, Result
 from core.discovery import Catalog
 from core.status import DatabaseStatus, State
 from gui.background import Background, Problem
@@ -83,11 +84,12 @@ class CopiesDialog(QDialog):
     """The copies to upgrade, each with its version and state.
 
     Signals:
-        chosen(list): the paths that can be upgraded, when the person pressed Upgrade.
+        chosen(list, list): when the person pressed Upgrade: the paths that can be upgraded,
+            and a :class:`~core.batch.FileOutcome` for each of the others (left alone).
         states_read(): the rows show the state of every copy added so far.
     """
 
-    chosen = Signal(list)
+    chosen = Signal(list, list)
     states_read = Signal()
 
     def __init__(
@@ -152,6 +154,20 @@ class CopiesDialog(QDialog):
     @property
     def upgradable(self) -> list[Path]:
         return [p for p, s in self.statuses.items() if s is not None and can_upgrade_copy(s)]
+
+    def left_alone(self) -> list[FileOutcome]:
+        """The copies that won't be upgraded, as the summary lists them, with why."""
+        return [
+            FileOutcome(
+                path,
+                status.current_version,
+                status.current_version,
+                Result.UP_TO_DATE if status.state is State.UP_TO_DATE else Result.NOT_UPGRADED,
+                reason=status.summary,
+            )
+            for path, status in self.statuses.items()
+            if status is not None and not can_upgrade_copy(status)
+        ]
 
     @property
     def reading(self) -> bool:
@@ -229,7 +245,7 @@ class CopiesDialog(QDialog):
     @Slot()
     def _upgrade(self) -> None:
         if self.upgradable and not self.reading:
-            self.chosen.emit(self.upgradable)
+            self.chosen.emit(self.upgradable, self.left_alone())
             self.accept()
 
     def _pick_files(self) -> list[str]:

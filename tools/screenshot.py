@@ -21,14 +21,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QEventLoop, QSettings, QTimer, SignalInstance  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from core import api, marker  # noqa: E402
+from gui.copies_dialog import CopiesDialog  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
+from gui.summary_dialog import SummaryDialog  # noqa: E402
 from samples.legacy import Shape, build  # noqa: E402
 
 TIMEOUT_MS = 60_000
-SCENES = {"upgraded": "screenshot.png", "crash": "screenshot-after-crash.png"}
+SCENES = {
+    "upgraded": "screenshot.png",
+    "crash": "screenshot-after-crash.png",
+    "several": "screenshot-several-copies.png",  # the summary after three copies
+}
 
 
 def cut_short(database: Path) -> None:
@@ -48,6 +54,20 @@ def wait_for(app: QApplication, signal: SignalInstance, start: Callable[[], obje
     signal.disconnect(loop.quit)
 
 
+def upgrade_copies(app: QApplication, window: MainWindow, folder: Path, office: Path) -> QWidget:
+    """Upgrade the office copy, a laptop's and a text file by mistake; the summary box."""
+    laptop = build(folder / "treasurer-laptop.db", Shape.VEHICLES)
+    notes = folder / "notes.db"
+    notes.write_text("minutes of the committee meeting", encoding="utf-8")
+    window.job_actions["several"].trigger()
+    dialog = window.findChild(CopiesDialog, "copiesDialog")
+    wait_for(app, dialog.states_read, lambda: dialog.add_paths([office, laptop, notes]))
+    wait_for(app, window.job_finished, dialog.upgrade_button.click)
+    summary = window.findChild(SummaryDialog, "summaryDialog")
+    summary.resize(1100, 240)
+    return summary
+
+
 def take(out: Path, width: int, height: int, scene: str = "upgraded") -> None:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     folder = Path(tempfile.gettempdir()) / "society-db-migrator-screenshot"
@@ -63,12 +83,15 @@ def take(out: Path, width: int, height: int, scene: str = "upgraded") -> None:
         if scene == "crash":
             cut_short(database)
         wait_for(app, window.checked, lambda: window.open_database(database))
-        if scene != "crash":
+        shown: QWidget = window
+        if scene == "several":
+            shown = upgrade_copies(app, window, folder, database)
+        elif scene != "crash":
             wait_for(app, window.upgrade_finished, window.upgrade_action.trigger)
         for _ in range(5):  # let the last repaints land
             app.processEvents()
         out.parent.mkdir(parents=True, exist_ok=True)
-        if not window.grab().save(str(out)):
+        if not shown.grab().save(str(out)):
             raise SystemExit(f"Could not write {out}")
         window.close()
     finally:

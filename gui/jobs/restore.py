@@ -13,6 +13,7 @@ from core.restore import BackupInfo, RestoreResult, restore_sides
 from core.runner import CancelToken
 from core.state import Action
 from core.status import DatabaseStatus
+from gui.accessibility import name_widgets
 from gui.background import Problem
 from gui.dialogs import restore_text
 from gui.jobs.spec import (
@@ -66,6 +67,7 @@ def open_dialog(host: JobHost, file: FileView, preselect: Path | None = None) ->
         file.path, file.catalog, host.background, preselect=preselect, parent=host.widget
     )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    name_widgets(dialog)
     dialog.backup_chosen.connect(lambda backup: confirm_restore(host, file, backup))
     dialog.open()
     return dialog

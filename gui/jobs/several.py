@@ -49,19 +49,27 @@ class CopyStarted:
         return f"Copy {self.index + 1} of {self.total}: {self.path}"
 
 
-def several_work(paths: Sequence[Path], catalog: Catalog | None) -> Work:
-    """The worker's call: each copy in turn, with the migrations the window showed."""
+def several_work(
+    paths: Sequence[Path], catalog: Catalog | None, left_alone: Sequence[batch.FileOutcome] = ()
+) -> Work:
+    """The worker's call: each copy in turn, with the migrations the window showed.
+
+    The copies left alone (up to date, not a society database…) end the summary.
+    """
     chosen = list(paths)
 
     def work(on_event: Reporter, cancel: CancelToken) -> list[batch.FileOutcome]:
         migrations = catalog or api.load_catalog()
-        return batch.upgrade_each(
-            chosen,
-            migrations,
-            on_file=lambda i, p: on_event(CopyStarted(i, len(chosen), p)),
-            on_event=on_event,
-            cancel=cancel,
-        )
+        return [
+            *batch.upgrade_each(
+                chosen,
+                migrations,
+                on_file=lambda i, p: on_event(CopyStarted(i, len(chosen), p)),
+                on_event=on_event,
+                cancel=cancel,
+            ),
+            *left_alone,
+        ]
 
     return work
 
@@ -69,10 +77,12 @@ def several_work(paths: Sequence[Path], catalog: Catalog | None) -> Work:
 def ask(host: JobHost, file: FileView) -> None:
     """Open the list of copies; its Upgrade button asks once more, then starts."""
     dialog = open_copies_dialog(host.widget, host.background, file.catalog)
-    dialog.chosen.connect(lambda paths: confirm(host, file, paths))
+    dialog.chosen.connect(lambda paths, others: confirm(host, file, paths, others))
 
 
-def confirm(host: JobHost, file: FileView, paths: list[Path]) -> None:
+def confirm(
+    host: JobHost, file: FileView, paths: list[Path], others: list[batch.FileOutcome]
+) -> None:
     n = len(paths)
     listed = "\n".join(f"• {p}" for p in paths)
     question = (
@@ -83,7 +93,8 @@ def confirm(host: JobHost, file: FileView, paths: list[Path]) -> None:
     if not host.confirm(f"Upgrade {n} copies?", question, "Upgrade"):
         host.say("The copies were not upgraded; no file was changed.")
         return
-    host.start_job(Run(JOB, several_work(paths, file.catalog), f"Upgrading {n} copies…"))
+    work = several_work(paths, file.catalog, others)
+    host.start_job(Run(JOB, work, f"Upgrading {n} copies…"))
 
 
 def report(host: JobHost, outcome: JobOutcome, closing: bool) -> None:

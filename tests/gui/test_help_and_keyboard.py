@@ -110,7 +110,9 @@ def test_every_control_is_reached_by_tab_and_has_a_name(qtbot, window, legacy_db
         copies.add_paths([legacy_db])
     summary = SummaryDialog([FileOutcome(legacy_db, 0, 4, Result.UPGRADED)], window)
     summary.show()
-    for root in (window, copies, summary):
+    restore = window.open_restore_dialog()
+    assert restore is not None
+    for root in (window, copies, summary, restore):
         controls = focusable(root)
         assert len(controls) >= 3
         chain = in_tab_chain(root)
@@ -119,5 +121,5 @@ def test_every_control_is_reached_by_tab_and_has_a_name(qtbot, window, legacy_db
             assert widget in chain, f"{widget.objectName()} can't be reached with Tab"
     names = {w.objectName() for w in focusable(window)}
     assert {"openButton", "upgradeButton", "severalButton", "migrationsView", "logView"} <= names
-    summary.close()
-    copies.close()
+    for dialog in (summary, copies, restore):
+        dialog.close()

@@ -114,7 +114,18 @@ def test_every_state_is_listed_and_only_the_upgradable_are_upgraded(qtbot, windo
     assert dialog.upgrade_button.text() == "&Upgrade 1 copy"
     before = {p: p.read_bytes() for p in (notes, other, newer)}
     summary = upgrade_and_wait(qtbot, window, dialog)
-    assert summary.table.rowCount() == 1
+    rows = {
+        Path(summary.table.item(r, 0).text()).name: summary.table.item(r, 2).text()
+        for r in range(summary.table.rowCount())
+    }
+    assert rows == {  # the upgraded first, then those left alone
+        "office.db": "upgraded",
+        "current.db": "up to date",
+        "newer.db": "not upgraded",
+        "notes.db": "not upgraded",
+        "other.db": "not upgraded",
+    }
+    assert list(rows)[0] == "office.db"
     assert user_version(office) == SHIPPED_COUNT
     assert all(p.read_bytes() == b for p, b in before.items())
 
