@@ -125,7 +125,7 @@ def test_every_state_is_listed_and_only_the_upgradable_are_upgraded(qtbot, windo
         "notes.db": "not upgraded",
         "other.db": "not upgraded",
     }
-    assert list(rows)[0] == "office.db"
+    assert next(iter(rows)) == "office.db"
     assert user_version(office) == SHIPPED_COUNT
     assert all(p.read_bytes() == b for p, b in before.items())
 
