@@ -191,7 +191,7 @@ def _rehearse(args: argparse.Namespace) -> int:
     )
     print()
     print(rehearsal.text)
-    print("Schema after the rehearsal:")
+    print(wording.SCHEMA_AFTER_REHEARSAL)
     for table, cols in rehearsal.schema.items():
         print(f"  {wording.table_columns(table, cols)}")
     if rehearsal.succeeded and rehearsal.differences:
@@ -223,7 +223,7 @@ def _restore(args: argparse.Namespace) -> int:
 
 def _new(args: argparse.Namespace) -> int:
     made = new_migration(args.migrations, args.description)
-    print(f"Created {made}; it runs as it is (a no-op) until you fill in upgrade().")
+    print(wording.migration_created(made))
     return EXIT_OK
 
 
@@ -239,7 +239,7 @@ def _status_files(args: argparse.Namespace) -> int:
     if not args.json:
         codes = []
         for path in args.db:
-            print(f"== {path}", flush=True)
+            print(wording.file_heading(path), flush=True)
             codes.append(_status(with_file(args, path)))
             print()
         return max(codes)
@@ -265,13 +265,13 @@ def _upgrade_files(args: argparse.Namespace) -> int:
             catalog,
             target=args.to,
             backup=not args.no_backup,
-            on_file=lambda i, path: print(f"\n== {path} ({i + 1} of {total})", flush=True),
+            on_file=lambda i, path: print(f"\n{wording.file_heading(path, i, total)}", flush=True),
             on_event=print_event,
             cancel=cancel,
         )
     for outcome in outcomes:
         if outcome.reason and outcome.result is not batch.Result.UP_TO_DATE:
-            print(f"{outcome.path}: {outcome.reason}", file=sys.stderr)
+            print(wording.file_reason(outcome.path, outcome.reason), file=sys.stderr)
     print()
     print(batch.summary_table(outcomes))
     return batch.worst_exit_code(outcomes)

@@ -137,7 +137,7 @@ class RowsCopied:
 
     @property
     def text(self) -> str:
-        return f"Rebuilding {self.table}: {self.done:,} of {self.total:,} rows copied."
+        return wording.rows_copied(self)
 
 
 Event = (

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core import wording
 from core.adopt import Adoption
 from core.connection import readonly_error
 from core.discovery import Catalog, Migration
@@ -55,7 +56,7 @@ def check_target(catalog: Catalog, target: int | None) -> int:
     """The version to reach; ``None`` means the latest the catalog knows."""
     goal = catalog.latest if target is None else target
     if not 0 <= goal <= catalog.latest:
-        raise ValueError(f"--to must be between 0 and {catalog.latest}, not {goal}.")
+        raise ValueError(wording.bad_target(goal, catalog.latest))
     return goal
 
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         MigrationRolledBack,
         MigrationStarted,
         PlanReady,
+        RowsCopied,
         UpgradeFinished,
     )
     from core.marker import InterruptedUpgrade
@@ -294,6 +295,27 @@ def table_columns(table: str, names: Iterable[str]) -> str:
     return f"{table} ({count(len(cols), 'column')}): {', '.join(cols)}"
 
 
+SCHEMA_AFTER_REHEARSAL = "Schema after the rehearsal:"
+
+
+def bad_target(goal: int, latest: int) -> str:
+    return f"--to must be between 0 and {latest}, not {goal}."
+
+
+def migration_created(path: Path) -> str:
+    return f"Created {path}; it runs as it is (a no-op) until you fill in upgrade()."
+
+
+def file_heading(path: Path, index: int | None = None, total: int | None = None) -> str:
+    """``== society.db (2 of 3)``: which copy the lines below are about."""
+    where = f" ({index + 1} of {total})" if index is not None and total is not None else ""
+    return f"== {path}{where}"
+
+
+def file_reason(path: Path, reason: str) -> str:
+    return f"{path}: {reason}"
+
+
 def no_backups(db: Path, folder: Path) -> str:
     return f"No backups of {db.name} in {folder}."
 
@@ -335,6 +357,10 @@ def links(violations: Iterable[tuple[str, str, int]]) -> str:
         f"{count(n, 'row')} in {child} point to missing {parent} rows"
         for child, parent, n in violations
     )
+
+
+def rows_copied(event: RowsCopied) -> str:
+    return f"Rebuilding {event.table}: {event.done:,} of {event.total:,} rows copied."
 
 
 def backup_started(event: BackupStarted) -> str:
