@@ -93,6 +93,9 @@ class DatabaseStatus:
     upgrading_elsewhere: bool = False  # another process is upgrading it right now
     is_folder: bool = False  # MISSING: the path is a folder
     read_error: str | None = None  # UNREADABLE: the system's words
+    # UNREADABLE: a journal left by a killed writer waits for someone who may write here;
+    # the file is not damaged, SQLite rolls the journal back on that person's next open.
+    journal_needs_writer: bool = False
     distrust: Distrust | None = None  # NOT_OURS: what in its bookkeeping isn't this tool's
     # The file against what its version owns (None: empty, unusable, or can't be known).
     schema: SchemaVerdict | None = None
@@ -163,7 +166,9 @@ def inspect_database(path: Path | str, catalog: Catalog) -> DatabaseStatus:
     if header != SQLITE_MAGIC:
         return unusable(State.NOT_SQLITE)
     try:
-        version, tables, history, society, distrust, verdict = _read_schema(file, catalog)
+        version, tables, history, society, distrust, verdict = _read_schema(file, catalog, writable)
+    except _JournalNeedsWriter:
+        return unusable(State.UNREADABLE, journal_needs_writer=True)
     except sqlite3.DatabaseError as exc:
         return unusable(State.LOCKED if is_locked_error(exc) else State.CORRUPT)
     if not tables and version == 0:
@@ -190,19 +195,31 @@ def inspect_database(path: Path | str, catalog: Catalog) -> DatabaseStatus:
 Found = tuple[int, set[str], dict, bool, Distrust | None, SchemaVerdict | None]
 
 
-def _read_schema(file: Path, catalog: Catalog) -> Found:
+class _JournalNeedsWriter(Exception):
+    """A hot journal, and this user may not write: only someone who may can roll it back."""
+
+
+def _read_schema(file: Path, catalog: Catalog, writable: bool) -> Found:
     """Version, table names and history, read without writing.
 
     One exception: a hot journal left by a process killed while committing
     can't be rolled back read-only. SQLite rolls it back on the next
     read-write open, as any program opening the file would; do that, then look.
+    Someone who may not write there can't: the file is not damaged for that.
     """
     try:
         return _read_schema_readonly(file, catalog)
     except sqlite3.OperationalError as exc:
         if getattr(exc, "sqlite_errorcode", None) != SQLITE_READONLY_ROLLBACK:
             raise
-    recover_hot_journal(file)
+    if not writable:
+        raise _JournalNeedsWriter
+    try:
+        recover_hot_journal(file)
+    except sqlite3.OperationalError as exc:
+        if is_locked_error(exc):
+            raise
+        raise _JournalNeedsWriter from exc
     return _read_schema_readonly(file, catalog)
 
 

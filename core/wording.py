@@ -90,6 +90,14 @@ def state_summary(status: DatabaseStatus) -> str:
             return f"{status.path} is a folder, not a database file."
         case State.MISSING:
             return f"There is no file at {status.path}."
+        case State.UNREADABLE if status.journal_needs_writer:
+            return (
+                "A program was stopped in the middle of writing this file; what it was doing "
+                "is kept in the journal beside it. The file is not damaged: SQLite undoes that "
+                "change the next time someone who may write to its folder opens it. You may "
+                "not write there, so it can't be read from here: ask someone who can to open "
+                "it once with the Society app or this tool."
+            )
         case State.UNREADABLE:
             return f"The file can't be read: {status.read_error}."
         case State.NOT_SQLITE:

@@ -328,3 +328,52 @@ def _counts(path: Path) -> dict[str, int]:
         return {t: conn.execute(f"SELECT count(*) FROM {q(t)}").fetchone()[0] for t in tables}
     finally:
         conn.close()
+
+
+MID_WRITE = r"""
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA cache_size = 5")  # spill: changed pages reach the file before COMMIT
+conn.execute("BEGIN")
+conn.execute("UPDATE ledger SET description = 'half-written ' || id")
+print("mid-write", flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.slow
+def test_a_hot_journal_the_reader_may_not_roll_back_is_not_called_damage(
+    shared_dir: Path, unprivileged: tuple[str | None, Callable[[], None] | None]
+):
+    python, preexec_fn = unprivileged
+    if not os.access(ROOT / "main.py", os.R_OK) or (ROOT.stat().st_mode & 0o005) != 0o005:
+        pytest.skip("the tool's folder can't be read by an unprivileged user here")
+    place = shared_dir / "place"
+    place.mkdir(mode=0o755)
+    db = build(place / "society.db", Shape.MERGED_BY_HAND, residents=30, ledger_rows=3000)
+    db.chmod(0o644)
+    committed = snapshot.content(db)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", MID_WRITE, str(db)], stdout=subprocess.PIPE, text=True
+    )
+    assert writer.stdout is not None and writer.stdout.readline().strip() == "mid-write"
+    writer.kill()  # killed in the middle of its transaction: a hot journal is left
+    writer.communicate(timeout=30)
+    journal = db.with_name(db.name + "-journal")
+    assert journal.is_file() and journal.read_bytes()[:4] != b"\x00\x00\x00\x00"
+    make_read_only(db, folder_too=True)
+    before = folder_state(place)
+
+    status = run_cli("status", db, cwd=shared_dir, preexec_fn=preexec_fn, python=python)
+    upgrade = run_cli("upgrade", db, cwd=shared_dir, preexec_fn=preexec_fn, python=python)
+
+    for result in (status, upgrade):
+        message = assert_clean_refusal(result)
+        assert "not damaged" in message and "damaged and can't be read" not in message
+        assert "Restore it from a backup" not in message
+    assert folder_state(place) == before, "the reader changed the file or its journal"
+    if os.geteuid() != 0:
+        place.chmod(0o755)
+    # Someone who may write opens it: the journal rolls back and the file is as committed.
+    assert integrity(db) == "ok"
+    snapshot.assert_same_content(committed, snapshot.content(db))
