@@ -135,3 +135,23 @@ def test_a_migration_that_makes_such_a_trigger_fails_its_step(
     assert f"still at version {SHIPPED_COUNT}" in str(caught.value)
     assert _ledger_rows(legacy_db) == rows and version(legacy_db) == SHIPPED_COUNT
     assert sha(legacy_db) == before
+
+
+@pytest.mark.parametrize(
+    "made",
+    ["CREATE VIEW sessions AS SELECT 1 AS id", "CREATE TABLE sessions (id INTEGER, note TEXT)"],
+    ids=["view", "other-shape"],
+)
+def test_an_upgrade_says_when_sessions_is_not_what_its_version_promises(
+    legacy_db: Path, made: str
+) -> None:
+    """A view named sessions, or a sessions table of another shape, is said, not passed over."""
+    api.upgrade(legacy_db, target=3, backup=False)
+    _sql(legacy_db, "DROP TABLE IF EXISTS sessions", made)
+
+    result = run_cli("upgrade", legacy_db, "--no-backup")
+
+    said = result.stdout + result.stderr
+    assert "Traceback" not in said
+    assert "sessions" in said, "the upgrade passed over the sessions that isn't version's"
+    assert "Up to date" not in result.stdout
