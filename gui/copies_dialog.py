@@ -61,7 +61,8 @@ def state_words(status: DatabaseStatus) -> str:
     """The copy's state in a few words for its row."""
     if can_upgrade_copy(status):
         n = len(status.pending)
-        return f"pending: {n} migration{'s' if n != 1 else ''}"
+        pending = f"pending: {n} migration{'s' if n != 1 else ''}"
+        return f"differs; {pending}" if status.state.value == "differs" else pending
     if status.state not in STATE_WORDS and not status.writable:
         return "read-only"
     return STATE_WORDS.get(status.state, status.state.value.replace("_", " "))

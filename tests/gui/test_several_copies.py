@@ -101,17 +101,23 @@ def test_every_state_is_listed_and_only_the_upgradable_are_upgraded(qtbot, windo
     with sqlite3.connect(newer) as conn:
         conn.execute(f"PRAGMA user_version = {SHIPPED_COUNT + 5}")
     conn.close()
+    differs = legacy_copies(tmp_path, "differs")[0]
+    api.upgrade(differs, target=4, backup=False)
+    with sqlite3.connect(differs) as conn:
+        conn.execute("DROP INDEX idx_ledger_date")  # version 4 owns it
+    conn.close()
     dialog = open_copies(qtbot, window)
     add(qtbot, dialog, tmp_path)  # the folder: every database file in it
 
     assert states(dialog) == {
         "current.db": "up to date",
+        "differs.db": f"differs; pending: {SHIPPED_COUNT - 4} migrations",
         "newer.db": "newer than this tool",
         "notes.db": "not a database",
         "office.db": f"pending: {SHIPPED_COUNT} migrations",
         "other.db": "not a society database",
     }
-    assert dialog.upgrade_button.text() == "&Upgrade 1 copy"
+    assert dialog.upgrade_button.text() == "&Upgrade 2 copies"
     before = {p: p.read_bytes() for p in (notes, other, newer)}
     summary = upgrade_and_wait(qtbot, window, dialog)
     rows = {
@@ -120,13 +126,14 @@ def test_every_state_is_listed_and_only_the_upgradable_are_upgraded(qtbot, windo
     }
     assert rows == {  # the upgraded first, then those left alone
         "office.db": "upgraded",
+        "differs.db": "still differs from its version",  # migrated, its index still missing
         "current.db": "up to date",
         "newer.db": "not upgraded",
         "notes.db": "not upgraded",
         "other.db": "not upgraded",
     }
-    assert next(iter(rows)) == "office.db"
-    assert user_version(office) == SHIPPED_COUNT
+    assert list(rows)[:2] == ["differs.db", "office.db"]
+    assert user_version(office) == user_version(differs) == SHIPPED_COUNT
     assert all(p.read_bytes() == b for p, b in before.items())
 
 
