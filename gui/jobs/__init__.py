@@ -9,7 +9,7 @@ shortcut and tooltip), its entry in the Database menu and its button
 
 from __future__ import annotations
 
-from gui.jobs import rehearse, restore, several, upgrade
+from gui.jobs import check, rehearse, restore, several, upgrade
 from gui.jobs.spec import JobSpec
 
-JOBS: tuple[JobSpec, ...] = (upgrade.JOB, rehearse.JOB, restore.JOB, several.JOB)
+JOBS: tuple[JobSpec, ...] = (upgrade.JOB, rehearse.JOB, restore.JOB, several.JOB, check.JOB)

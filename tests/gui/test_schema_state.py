@@ -51,3 +51,30 @@ def test_a_file_numbered_by_another_tool_is_said_and_can_be_upgraded(qtbot, wind
         click(qtbot, window, "upgradeButton")
     assert blocker.args[0].ok
     qtbot.waitUntil(lambda: text_of(window, "stateBadge") == "Up to date")
+
+
+def test_the_schema_check_job_reports_every_difference_in_a_copyable_box(qtbot, window, tmp_path):
+    db = upgraded(tmp_path / "society.db")
+    run_sql(db, "DROP INDEX idx_ledger_date", "ALTER TABLE residents ADD COLUMN wing TEXT")
+    before = db.read_bytes()
+    open_file(qtbot, window, db)
+    with qtbot.waitSignal(window.job_finished, timeout=UPGRADE_TIMEOUT_MS) as blocker:
+        click(qtbot, window, "checkButton")
+    assert blocker.args[0].ok
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "schemaCheckDialog") is not None)
+    box = window.findChild(QMessageBox, "schemaCheckDialog")
+    assert box.icon() is QMessageBox.Icon.Warning
+    assert "- index idx_ledger_date is missing" in box.detailedText()
+    assert "residents has an extra column `wing` that no migration made" in box.detailedText()
+    assert db.read_bytes() == before  # only read
+
+
+def test_a_clean_file_checks_clean(qtbot, window, tmp_path):
+    db = upgraded(tmp_path / "society.db")
+    open_file(qtbot, window, db)
+    with qtbot.waitSignal(window.job_finished, timeout=UPGRADE_TIMEOUT_MS):
+        click(qtbot, window, "checkButton")
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "schemaCheckDialog") is not None)
+    box = window.findChild(QMessageBox, "schemaCheckDialog")
+    assert box.icon() is QMessageBox.Icon.Information
+    assert "nothing the migrations make is missing or different" in box.detailedText()
