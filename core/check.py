@@ -50,6 +50,11 @@ class CheckReport:
             return Outcome.UNUSABLE  # the expected schema can't be worked out
         return Outcome.CLEAN if self.verdict.matches else Outcome.DIFFERS
 
+    @property
+    def clean(self) -> bool:
+        """Nothing the migrations own is missing or different (extras allowed)."""
+        return self.outcome is Outcome.CLEAN
+
     def to_json(self) -> dict[str, Any]:
         verdict = self.verdict
         rows = (

@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox
 
 from core import api, wording
-from core.check import CheckReport, Outcome
+from core.check import CheckReport
 from core.discovery import Catalog
 from core.runner import CancelToken
 from core.state import Action, State
@@ -65,7 +65,7 @@ def report(host: JobHost, outcome: JobOutcome, closing: bool) -> None:
     if not isinstance(result, CheckReport):
         return
     text = wording.check_report(result)
-    differs = result.outcome is not Outcome.CLEAN
+    differs = not result.clean
     for line in text.splitlines():
         host.say(line, failure=differs and line.startswith("- ") and "no migration" not in line)
     if not closing:
@@ -73,7 +73,7 @@ def report(host: JobHost, outcome: JobOutcome, closing: bool) -> None:
 
 
 def show_report(host: JobHost, result: CheckReport, text: str) -> QMessageBox:
-    differs = result.outcome is not Outcome.CLEAN
+    differs = not result.clean
     box = tell(
         host.widget,
         "Schema check: the file differs" if differs else "Schema check: nothing missing",
