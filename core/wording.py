@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from core.reasons import CatalogProblem as P
 from core.reasons import Outcome
 from core.reasons import Refusal as R
-from core.state import State
+from core.state import Action, State
 
 if TYPE_CHECKING:
     from core.check import CheckReport
@@ -165,6 +165,35 @@ def distrust(facts: Distrust) -> str:
         "It would run its own code whenever the tool records a migration, so the tool "
         "won't write to this file."
     )
+
+
+STATE_WORDS: dict[State, str] = {
+    State.MISSING: "not found",
+    State.UNREADABLE: "can't be read",
+    State.NOT_SQLITE: "not a database",
+    State.CORRUPT: "damaged",
+    State.NOT_SOCIETY: "not a society database",
+    State.LOCKED: "locked by another program",
+    State.NEW: "empty (set it up on its own)",
+    State.UNVERSIONED: "unversioned",
+    State.PENDING: "pending",
+    State.UP_TO_DATE: "up to date",
+    State.DIFFERS: "differs from its version",
+    State.NUMBERED_ELSEWHERE: "numbered by another tool",
+    State.TOO_NEW: "newer than this tool",
+    State.NOT_OURS: "bookkeeping not this tool's",
+}
+
+
+def state_words(status: DatabaseStatus) -> str:
+    """Where a file stands in a few words (a row of a list of copies)."""
+    society = status.state.allows(Action.UPGRADE) and status.state is not State.NEW
+    if society and status.pending and not status.writable:
+        return "read-only"
+    if society and status.pending:
+        pending = f"pending: {count(len(status.pending), 'migration')}"
+        return f"differs; {pending}" if status.state is State.DIFFERS else pending
+    return STATE_WORDS[status.state]
 
 
 def status_summary(status: DatabaseStatus) -> str:
@@ -388,6 +417,12 @@ def migration_started(event: MigrationStarted) -> str:
         f"Applying migration {event.step.version:03d} "
         f"({event.index} of {event.total}): {event.step.description}"
     )
+
+
+def copying_rows(version: int, event: RowsCopied) -> str:
+    """The line above the bar while migration ``version`` rebuilds a table."""
+    percent = event.done * 100 // event.total if event.total else 100
+    return f"Migration {version:03d}: copying rows… {percent}%"
 
 
 def migration_applied(event: MigrationApplied) -> str:

@@ -27,45 +27,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import api
+from core import api, wording
 from core.batch import FileOutcome, Result
 from core.discovery import Catalog
-from core.status import DatabaseStatus, State
+from core.state import Action, State
+from core.status import DatabaseStatus
 from gui.background import Background, Problem
 from gui.dialogs import FILE_FILTERS
 from gui.named import named
 
 DATABASE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 UNEXPECTED = "The copies could not be read because of an unexpected problem inside this tool."
-STATE_WORDS = {
-    State.UP_TO_DATE: "up to date",
-    State.TOO_NEW: "newer than this tool",
-    State.NOT_SOCIETY: "not a society database",
-    State.LOCKED: "locked by another program",
-    State.NOT_SQLITE: "not a database",
-    State.CORRUPT: "damaged",
-    State.MISSING: "not found",
-    State.UNREADABLE: "can't be read",
-    State.NEW: "empty (set it up on its own)",
-}
 FILE_PATH, VERSION, STATE = range(3)
 
 
 def can_upgrade_copy(status: DatabaseStatus) -> bool:
     """Pending migrations on a writable society database (an empty file is set up alone)."""
-    upgradable = status.state not in STATE_WORDS  # unversioned, pending, differs
-    return upgradable and bool(status.pending) and status.writable
-
-
-def state_words(status: DatabaseStatus) -> str:
-    """The copy's state in a few words for its row."""
-    if can_upgrade_copy(status):
-        n = len(status.pending)
-        pending = f"pending: {n} migration{'s' if n != 1 else ''}"
-        return f"differs; {pending}" if status.state.value == "differs" else pending
-    if status.state not in STATE_WORDS and not status.writable:
-        return "read-only"
-    return STATE_WORDS.get(status.state, status.state.value.replace("_", " "))
+    society = status.state.allows(Action.UPGRADE) and status.state is not State.NEW
+    return society and bool(status.pending) and status.writable
 
 
 def database_files(folder: Path) -> list[Path]:
@@ -208,7 +187,7 @@ class CopiesDialog(QDialog):
             version = (
                 "" if status is None or status.current_version is None else status.current_version
             )
-            words = "Checking…" if status is None else state_words(status)
+            words = "Checking…" if status is None else wording.state_words(status)
             for column, text in ((FILE_PATH, str(path)), (VERSION, str(version)), (STATE, words)):
                 item = QTableWidgetItem(text)
                 if status is not None and column == STATE and status.summary:

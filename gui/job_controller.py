@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from core import wording
 from core.errors import MigrationFailed
 from core.events import (
     BackupDone,
@@ -22,6 +23,7 @@ from core.events import (
     MigrationRolledBack,
     MigrationStarted,
     PlanReady,
+    RowsCopied,
 )
 from core.rehearse import Rehearsal
 from core.runner import UpgradeResult
@@ -33,6 +35,7 @@ from gui.progress_view import (
     Progress,
     backup_bar,
     ready_line,
+    rows_bar,
     steps_bar,
 )
 from gui.worker import Failure, JobWorker
@@ -66,6 +69,8 @@ class JobController(QObject):
         self._job: JobSpec | None = None
         self._outcome: JobOutcome | None = None
         self._rolled_back: set[int] = set()  # versions whose failure the log has told
+        self._running: MigrationStarted | None = None  # the step whose rows are being copied
+        self._bar_value = 0  # how far the rows copied so far have moved the bar
 
     @property
     def busy(self) -> bool:
@@ -101,6 +106,7 @@ class JobController(QObject):
         self._worker = worker = JobWorker(run.work, run.job.unexpected)
         self._outcome = JobOutcome(run.job)
         self._rolled_back = set()
+        self._running = None
         self._thread = QThread(self)
         worker.moveToThread(self._thread)
         self._thread.started.connect(worker.run)
@@ -155,9 +161,18 @@ class JobController(QObject):
             case BackupDone():
                 self.progress.emit(Progress(BACKUP_DONE, text))
             case MigrationStarted(step=step):
+                self._running, self._bar_value = event, 0
                 if rows:
                     self.row_mark.emit(RowMark(step.version, Mark.RUNNING))
                 self.progress.emit(Progress(line=text))
+            case RowsCopied(done=done, total=total) if self._running is not None:
+                step_now = self._running
+                line = job.log_prefix + wording.copying_rows(step_now.step.version, event)
+                bar = rows_bar(step_now.index, step_now.total, done, total)
+                moves = bar.value > self._bar_value  # a second table's copy doesn't move it back
+                self._bar_value = max(bar.value, self._bar_value)
+                self.progress.emit(Progress(bar if moves else None, line))
+                return  # row counts are for the bar, not the log
             case MigrationApplied(step=step, index=index, total=total, seconds=seconds):
                 if rows:
                     self.row_mark.emit(RowMark(step.version, Mark.APPLIED, seconds=seconds))

@@ -35,11 +35,25 @@ class Progress:
     line: str | None = None
 
 
+STEP_SHARE = 1000  # a step's share of the bar while it copies rows: steps of 0.1%
+
+
+def _steps_text(done: str, total: int, shown: str) -> str:
+    """``done of shown migrations done``: Qt's ``%v``/``%m``, or the counts themselves."""
+    plural = "s" if total != 1 else ""
+    return f"{done} of {shown} migration{plural} done" if total else "Nothing to do"
+
+
 def steps_bar(done: int, total: int) -> Bar:
     """The bar while migrations run: ``done`` of ``total``."""
-    plural = "s" if total != 1 else ""
-    text = f"%v of %m migration{plural} done" if total else "Nothing to do"
-    return Bar(text, done, max(total, 1))
+    return Bar(_steps_text("%v", total, "%m"), done, max(total, 1))
+
+
+def rows_bar(index: int, total: int, rows_done: int, rows_total: int) -> Bar:
+    """Step ``index`` of ``total`` is copying rows: it fills its share of the bar as it goes."""
+    share = STEP_SHARE * rows_done // rows_total if rows_total else STEP_SHARE
+    value = (index - 1) * STEP_SHARE + min(share, STEP_SHARE)
+    return Bar(_steps_text(str(index - 1), total, str(total)), value, max(total, 1) * STEP_SHARE)
 
 
 def ready_line(steps: int) -> str:

@@ -12,8 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QPlainTextEdit, QPushButton
 
-from core import api, runlog
+from core import api, runlog, wording
 from core.discovery import load_catalog
+from core.state import State
 from gui.copies_dialog import STATE, CopiesDialog
 from gui.summary_dialog import SummaryDialog
 from samples.legacy import Shape, build
@@ -117,6 +118,8 @@ def test_every_state_is_listed_and_only_the_upgradable_are_upgraded(qtbot, windo
         "office.db": f"pending: {SHIPPED_COUNT} migrations",
         "other.db": "not a society database",
     }
+    found = {p.name: api.status(p) for p in (office, current, notes, other, newer, differs)}
+    assert states(dialog) == {name: wording.state_words(s) for name, s in found.items()}
     assert dialog.upgrade_button.text() == "&Upgrade 2 copies"
     before = {p: p.read_bytes() for p in (notes, other, newer)}
     summary = upgrade_and_wait(qtbot, window, dialog)
@@ -135,6 +138,13 @@ def test_every_state_is_listed_and_only_the_upgradable_are_upgraded(qtbot, windo
     assert list(rows)[:2] == ["differs.db", "office.db"]
     assert user_version(office) == user_version(differs) == SHIPPED_COUNT
     assert all(p.read_bytes() == b for p, b in before.items())
+
+
+def test_every_state_has_its_words_in_the_wording_module_only():
+    import gui.copies_dialog
+
+    assert set(wording.STATE_WORDS) == set(State)
+    assert not hasattr(gui.copies_dialog, "STATE_WORDS")  # no list of its own to drift
 
 
 def test_a_failure_is_rolled_back_and_the_others_go_on(qtbot, make_window, tmp_path):
