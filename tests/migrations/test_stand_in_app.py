@@ -124,3 +124,21 @@ def test_the_apps_start_up_line_upgrades_its_file_and_its_own_gui_and_main_stay_
     assert snapshot.version(db) == SHIPPED_COUNT
     assert {"audit_log", "vehicles"} <= set(snapshot.columns_of(db))
     assert (app / "backups").is_dir()
+    assert missing_from_install(python) == [], "the installed library lacks these files"
+
+
+def missing_from_install(python: Path) -> list[str]:
+    """Every module of the library in the repository, absent from the installed environment."""
+    where = subprocess.run(
+        [str(python), "-c", "import core, os; print(os.path.dirname(core.__path__[0]))"],
+        cwd=python.parent, capture_output=True, text=True, check=True, timeout=60,
+    ).stdout.strip()  # fmt: skip
+    site = Path(where)
+    return [
+        str(source.relative_to(ROOT))
+        for package in ("core", "gui", "migrations", "samples")
+        for source in sorted((ROOT / package).rglob("*"))
+        if source.is_file()
+        and "__pycache__" not in source.parts
+        and not (site / source.relative_to(ROOT)).is_file()
+    ]
