@@ -28,7 +28,7 @@ from core.status import UPGRADABLE
 
 from .support import child_env, cli_command, copy_db, fingerprint, integrity, user_version
 
-TIMED_KILLS = 24
+TIMED_KILLS = 16
 MIN_KILL_POINTS = 30
 
 
