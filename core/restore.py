@@ -215,7 +215,7 @@ def _copy_into(source: Path, db: Path, on_event: EventHandler, lock_timeout: flo
     kept: list[Path] = []
     deadline = time.monotonic() + lock_timeout
     try:
-        wal = dst.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        wal = _journal_mode(dst, deadline) == "wal"
 
         def each_step(status: int, _remaining: int, _total: int) -> None:
             if status in _BUSY:
@@ -247,6 +247,17 @@ def _copy_into(source: Path, db: Path, on_event: EventHandler, lock_timeout: flo
         src.close()
         os.close(raw)
     return kept[0]
+
+
+def _journal_mode(conn: sqlite3.Connection, deadline: float) -> str:
+    """The file's journal mode, asked again while a writer that commits often holds it (bounded)."""
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            if not is_locked_error(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _keep_aside_locked(db: Path, raw: int, wal: bool, on_event: EventHandler) -> Path:
